@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from shelfscope.cli import main
+
+main()

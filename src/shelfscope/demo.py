@@ -1,0 +1,69 @@
+"""The offline demo: a seeded workspace whose data the sandbox keeps alive.
+
+Features add a module to ``DEMO_SEED_MODULES`` exposing
+``seed_demo(session, platform, *, workspace_id, owner_id) -> None``; it runs once, when the
+demo workspace is first created.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shelfscope.alerts.notifications import notify
+from shelfscope.auth.audit import AuditActor, actor_context
+from shelfscope.auth.models import Membership, Workspace
+from shelfscope.auth.principal import Role
+from shelfscope.auth.workspaces import create_workspace
+from shelfscope.jobs.demo import create_demo_runs
+from shelfscope.platform import Platform
+
+__all__ = ["DEMO_SEED_MODULES", "DEMO_WORKSPACE_NAME", "seed_demo"]
+
+DEMO_WORKSPACE_NAME = "Demo shop"
+DEMO_SEED_MODULES: tuple[str, ...] = ()
+
+
+def _first_owner(session: Session) -> int | None:
+    query = select(Membership.user_id).where(Membership.role == Role.OWNER).order_by(Membership.id).limit(1)
+    return session.scalar(query)
+
+
+def seed_demo(platform: Platform) -> int | None:
+    """Create and fill the demo workspace once; returns its id, or None when it already exists."""
+    with actor_context(AuditActor(via="system")), platform.db.session() as session:
+        if session.scalar(select(Workspace.id).where(Workspace.name == DEMO_WORKSPACE_NAME)) is not None:
+            return None
+        owner_id = _first_owner(session)
+        if owner_id is None:
+            return None
+        workspace = create_workspace(session, owner_id=owner_id, name=DEMO_WORKSPACE_NAME)
+        create_demo_runs(
+            session,
+            platform,
+            workspace_id=workspace.id,
+            count=3,
+            items=60,
+            sleep_seconds=0.5,
+            created_by_user_id=owner_id,
+        )
+        for module in DEMO_SEED_MODULES:
+            importlib.import_module(module).seed_demo(
+                session, platform, workspace_id=workspace.id, owner_id=owner_id
+            )
+        notify(
+            session,
+            platform.bus,
+            workspace_id=workspace.id,
+            title="Welcome to the shelfscope demo",
+            body=(
+                "Everything here runs offline against the built-in sandbox. "
+                "Watch the demo jobs progress live."
+            ),
+            link="/jobs",
+            level="success",
+            kind="demo",
+        )
+        return workspace.id

@@ -1,0 +1,301 @@
+"""One typed settings object, built once per entry point and passed down.
+
+Values come from (highest first) keyword arguments, ``SHELFSCOPE_*`` environment variables
+(nested groups use ``__``: ``SHELFSCOPE_JOBS__WORKER_CONCURRENCY=4``), a ``.env`` file, and
+``shelfscope.toml`` in the working directory (or the file named by ``SHELFSCOPE_CONFIG_FILE``).
+Nothing in this module reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from shelfscope.errors import ConfigError
+
+__all__ = [
+    "AuthSettings",
+    "EventsSettings",
+    "JobsSettings",
+    "SandboxSettings",
+    "Settings",
+    "VaultSettings",
+    "WebSettings",
+    "load_settings",
+]
+
+# Values people paste from tutorials. A deployment that ships one of them is as good as unprotected.
+_INSECURE_SECRETS = frozenset({"", "changethis", "changeme", "secret", "dev", "development", "insecure"})
+_DEV_SECRET = "dev-only-insecure-secret-key-do-not-deploy"  # noqa: S105 - refused outside dev mode
+
+
+class AuthSettings(BaseModel):
+    """Accounts, sessions, tokens and rate limits."""
+
+    session_days: int = Field(14, ge=1, description="Lifetime of a dashboard login session.")
+    access_token_minutes: int = Field(15, ge=1, le=1440, description="Lifetime of an API access JWT.")
+    refresh_token_days: int = Field(30, ge=1, description="Lifetime of an API refresh token.")
+    cookie_secure: bool = Field(
+        False, description="Mark cookies Secure; turn on when the dashboard is served over HTTPS."
+    )
+    login_max_failures: int = Field(5, ge=1, description="Failed logins per email and IP before lockout.")
+    login_window_seconds: int = Field(900, ge=10, description="Window in which failed logins are counted.")
+    api_key_rate_per_minute: int = Field(600, ge=1, description="API requests per minute per API key.")
+    ip_rate_per_minute: int = Field(1200, ge=1, description="API requests per minute per client IP.")
+    invitation_days: int = Field(7, ge=1, description="How long an invitation link stays valid.")
+    max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest accepted JSON request body.")
+
+
+class VaultSettings(BaseModel):
+    """Encryption of stored secrets (refresh tokens, proxy passwords)."""
+
+    keys: list[SecretStr] = Field(
+        default_factory=list,
+        description=(
+            "Fernet keys, newest first. Empty: keys are kept in <data_dir>/vault.keys, "
+            "created on first start."
+        ),
+    )
+
+
+class JobsSettings(BaseModel):
+    """Background work: embedded or separate workers, the scheduler and the reconciler."""
+
+    worker_concurrency: int = Field(2, ge=1, le=64, description="Worker threads per worker process.")
+    scheduler_interval_seconds: float = Field(5.0, gt=0, description="Seconds between scheduler ticks.")
+    heartbeat_seconds: float = Field(5.0, gt=0, description="How often a running job proves it is alive.")
+    stale_after_seconds: float = Field(
+        60.0, gt=0, description="A running job whose heartbeat is older than this is re-queued."
+    )
+    requeue_after_seconds: float = Field(
+        120.0, gt=0, description="A queued job no worker picked up after this long is enqueued again."
+    )
+    max_attempts: int = Field(3, ge=1, le=20, description="Attempts before a run is marked failed.")
+    retry_backoff_seconds: float = Field(30.0, ge=0, description="Base delay before retrying a failed run.")
+    dispatch_limit: int = Field(50, ge=1, description="Most units of due work claimed per scheduler tick.")
+    retry_backoff_max_seconds: float = Field(
+        3600.0, ge=0, description="Longest delay between retries, however many attempts came before."
+    )
+    progress_interval_seconds: float = Field(
+        1.0, ge=0, description="Least time between two progress writes (and live events) of one run."
+    )
+    shutdown_timeout_seconds: float = Field(
+        30.0,
+        ge=0,
+        description="How long a stopping worker lets running jobs finish before it hands them back.",
+    )
+
+    @model_validator(mode="after")
+    def _stale_after_outlasts_heartbeats(self) -> JobsSettings:
+        # A run is presumed dead after missing heartbeats; with too short a margin a busy but
+        # healthy worker would have its runs taken away and executed a second time.
+        if self.stale_after_seconds < 3 * self.heartbeat_seconds:
+            raise ValueError(
+                "jobs.stale_after_seconds must be at least 3 x jobs.heartbeat_seconds "
+                f"({self.stale_after_seconds:g} < 3 x {self.heartbeat_seconds:g})"
+            )
+        return self
+
+
+class EventsSettings(BaseModel):
+    """Live updates: the event bus and the dashboard WebSocket."""
+
+    retained: int = Field(
+        1000,
+        ge=10,
+        description=(
+            "Recent events kept so a reconnecting client can resume: the in-process ring buffer size "
+            "and the approximate length of the Redis stream."
+        ),
+    )
+    subscriber_queue: int = Field(
+        256, ge=1, description="Events buffered per live connection; a client further behind must reload."
+    )
+    ping_seconds: float = Field(20.0, gt=0, description="Interval of keep-alive pings on the WebSocket.")
+    reauth_seconds: float = Field(
+        60.0, gt=0, description="How often an open WebSocket re-checks its credentials (logout, revoked key)."
+    )
+
+
+class SandboxSettings(BaseModel):
+    """The local simulator of every outside system."""
+
+    enabled: bool = Field(False, description="Start the sandbox in-process and point connectors at it.")
+    host: str = Field("127.0.0.1", description="Interface the sandbox listens on.")
+    port: int = Field(0, ge=0, le=65535, description="Port of the in-process sandbox; 0 picks a free one.")
+    url: str | None = Field(
+        None, description="Base URL of an already running sandbox to point connectors at."
+    )
+    seed: int = Field(
+        0,
+        description="Seed of the sandbox's random generator: the same seed serves the same data and faults.",
+    )
+    clock_speed: float = Field(
+        1.0,
+        ge=0,
+        description="Sandbox seconds per real second (3600: an hour a second, for backfills); 0 freezes it.",
+    )
+
+
+class WebSettings(BaseModel):
+    """The HTTP server."""
+
+    host: str = Field("127.0.0.1", description="Interface to listen on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port to listen on.")
+    public_url: str | None = Field(None, description="URL users reach the dashboard at, for links in mail.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="Reverse proxies whose X-Forwarded-For is believed."
+    )
+
+
+class Settings(BaseSettings):
+    """Everything shelfscope can be configured with."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SHELFSCOPE_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+        toml_file="shelfscope.toml",
+    )
+
+    dev: bool = Field(False, description="Development mode: allows the built-in insecure secret key.")
+    data_dir: Path = Field(Path("var"), description="Where the SQLite database, queue and archive live.")
+    secret_key: SecretStr | None = Field(
+        None,
+        description=(
+            "Signs sessions and tokens. Unset in embedded mode: generated once into <data_dir>/secret.key. "
+            "Required in distributed mode, shared by every process."
+        ),
+    )
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL. Unset: sqlite:///<data_dir>/shelfscope.db."
+    )
+    queue_url: str | None = Field(
+        None, description="Task queue. Unset: a SQLite queue file in the data dir. redis://… for Redis."
+    )
+    bus_url: str | None = Field(
+        None,
+        description="Event bus for live updates. Unset: Redis when queue_url is redis://, else in-process.",
+    )
+    instance_name: str = Field(
+        "shelfscope",
+        pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$",
+        description="Namespace for queue names and Redis keys, so installations can share one Redis.",
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Log verbosity.")
+    log_json: bool = Field(False, description="Write logs as JSON lines instead of console text.")
+
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    vault: VaultSettings = Field(default_factory=VaultSettings)
+    jobs: JobsSettings = Field(default_factory=JobsSettings)
+    events: EventsSettings = Field(default_factory=EventsSettings)
+    sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = Path(os.environ.get("SHELFSCOPE_CONFIG_FILE", "shelfscope.toml"))
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=toml_path),
+        )
+
+    @model_validator(mode="after")
+    def _refuse_insecure_secret(self) -> Settings:
+        if self.secret_key is not None and not self.dev:
+            value = self.secret_key.get_secret_value()
+            if value.lower() in _INSECURE_SECRETS or value == _DEV_SECRET or len(value) < 16:
+                raise ValueError(
+                    "SHELFSCOPE_SECRET_KEY is a well-known or short value; set at least 16 random characters "
+                    "(python -c 'import secrets; print(secrets.token_urlsafe(32))') or unset it"
+                )
+        return self
+
+    # Derived values --------------------------------------------------------------------------
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'shelfscope.db').resolve()}"
+
+    @property
+    def resolved_queue_url(self) -> str:
+        return self.queue_url or f"sqlite:///{(self.data_dir / 'queue.db').resolve()}"
+
+    @property
+    def resolved_bus_url(self) -> str:
+        if self.bus_url:
+            return self.bus_url
+        if self.resolved_queue_url.startswith(("redis://", "rediss://")):
+            return self.resolved_queue_url
+        return "memory://"
+
+    @property
+    def distributed(self) -> bool:
+        """True when state lives in shared services, so several processes and machines cooperate."""
+        return not self.resolved_database_url.startswith("sqlite")
+
+    def secret_key_value(self) -> str:
+        """The signing key; call :func:`load_settings` (or ``with_secrets``) first outside dev mode."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        if self.dev:
+            return _DEV_SECRET
+        raise ConfigError("no secret key is configured; set SHELFSCOPE_SECRET_KEY")
+
+    def with_secrets(self) -> Settings:
+        """Fill in the secret key from ``<data_dir>/secret.key``, creating it on first use.
+
+        A generated per-installation key is what makes the two-command setup safe: nobody ships a
+        default. Several machines cannot share a file, so distributed mode must set the key itself.
+        """
+        if self.secret_key is not None or self.dev:
+            return self
+        if self.distributed:
+            raise ConfigError(
+                "SHELFSCOPE_SECRET_KEY must be set in distributed mode (PostgreSQL): every process "
+                "must sign with the same key"
+            )
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        return self.model_copy(update={"secret_key": SecretStr(path.read_text().strip())})
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings from the environment and files, with secrets resolved.
+
+    Invalid values become a :class:`ConfigError` that names the offending setting.
+    """
+    from pydantic import ValidationError
+
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from exc
+    return settings.with_secrets()
