@@ -22,7 +22,15 @@ from sqlalchemy.orm import Session, UOWTransaction
 from shelfscope.auth.principal import Principal
 from shelfscope.clock import utcnow
 
-__all__ = ["AUDIT_ACTOR_KEY", "AuditActor", "Auditable", "actor_context", "bind_actor", "current_actor"]
+__all__ = [
+    "AUDIT_ACTOR_KEY",
+    "AuditActor",
+    "Auditable",
+    "actor_context",
+    "bind_actor",
+    "current_actor",
+    "record_statement_change",
+]
 
 AUDIT_ACTOR_KEY = "audit_actor"
 
@@ -94,6 +102,8 @@ class Auditable:
     __audit_ignore__: ClassVar[frozenset[str]] = frozenset()
     # Which attribute names the row's workspace; rows without one are filed under the actor's.
     __audit_workspace_attr__: ClassVar[str] = "workspace_id"
+    # False for rows the system rewrites all the time (runs): only people's changes are logged.
+    __audit_system__: ClassVar[bool] = True
 
 
 def _entity_type(obj: Auditable) -> str:
@@ -134,31 +144,52 @@ def _record_mutations(session: Session, _flush_context: UOWTransaction) -> None:
     actor = current_actor(session)
     rows: list[dict[str, Any]] = []
     for action, obj in _entries(session):
-        if not isinstance(obj, Auditable):
+        if not isinstance(obj, Auditable) or not _logged_for(obj, actor):
             continue
         fields = _changed_fields(obj, action)
         if action == "update" and not fields:
             continue
-        identity = inspect(type(obj)).primary_key_from_instance(obj)
-        rows.append(
-            {
-                "workspace_id": _workspace_of(obj, actor),
-                "actor_user_id": actor.user_id,
-                "actor_api_key_id": actor.api_key_id,
-                "via": actor.via,
-                "action": action,
-                "entity_type": _entity_type(obj),
-                "entity_id": ",".join(str(part) for part in identity),
-                "changed_fields": fields,
-                "ip": actor.ip,
-                "user_agent": actor.user_agent,
-                "at": utcnow(),
-            }
-        )
+        rows.append(_row(obj, actor, action=action, fields=fields))
+    _write(session, rows)
+
+
+def _logged_for(obj: Auditable, actor: AuditActor) -> bool:
+    return type(obj).__audit_system__ or actor.via != "system"
+
+
+def _row(obj: Auditable, actor: AuditActor, *, action: str, fields: list[str]) -> dict[str, Any]:
+    identity = inspect(type(obj)).primary_key_from_instance(obj)
+    return {
+        "workspace_id": _workspace_of(obj, actor),
+        "actor_user_id": actor.user_id,
+        "actor_api_key_id": actor.api_key_id,
+        "via": actor.via,
+        "action": action,
+        "entity_type": _entity_type(obj),
+        "entity_id": ",".join(str(part) for part in identity),
+        "changed_fields": fields,
+        "ip": actor.ip,
+        "user_agent": actor.user_agent,
+        "at": utcnow(),
+    }
+
+
+def _write(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
         from shelfscope.auth.models import AuditLog
 
         session.connection().execute(insert(AuditLog), rows)
+
+
+def record_statement_change(session: Session, obj: Auditable, *, action: str, fields: Iterable[str]) -> None:
+    """Log a change made by a SQL statement (compare-and-set) that the unit of work never sees.
+
+    The flush listener covers ORM changes; atomic ``UPDATE … WHERE status = …`` writes bypass it,
+    so the storage primitive that issues them reports here.
+    """
+    actor = current_actor(session)
+    if _logged_for(obj, actor):
+        _write(session, [_row(obj, actor, action=action, fields=sorted(fields))])
 
 
 event.listen(Session, "after_flush", _record_mutations)

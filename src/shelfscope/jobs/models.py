@@ -38,10 +38,14 @@ class RunStatus(enum.StrEnum):
 TERMINAL_STATUSES = frozenset({RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.PARTIAL, RunStatus.CANCELLED})
 
 
-class Run(Base):
-    """One unit of background work and everything known about its execution."""
+class Run(Auditable, Base):
+    """One unit of background work and everything known about its execution.
+
+    Audited only for people's actions (create, cancel, retry): workers rewrite runs constantly.
+    """
 
     __tablename__ = "runs"
+    __audit_system__ = False
     __table_args__ = (
         Index("ix_runs_workspace_id_id", "workspace_id", "id"),
         Index("ix_runs_workspace_id_status", "workspace_id", "status"),

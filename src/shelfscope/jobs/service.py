@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import CursorResult, Select, func, select, update
 from sqlalchemy.orm import Session
 
+from shelfscope.auth.audit import record_statement_change
 from shelfscope.errors import Conflict, InvalidInput, NotFound
 from shelfscope.jobs.dispatch import after_commit, enqueue_after_commit
 from shelfscope.jobs.models import Run, RunStatus
@@ -202,6 +203,7 @@ def cancel_run(session: Session, platform: Platform, *, workspace_id: int | None
         ).all()
         pending = [child for child in children if _cancel_one(session, platform, child)]
     session.refresh(run)
+    record_statement_change(session, run, action="update", fields=["status", "cancel_requested"])
     if run.status == RunStatus.CANCELLED.value:
         payload, ws = run_payload(run), run.workspace_id
         after_commit(session, lambda: publish_finished(platform.bus, ws, payload))
@@ -234,6 +236,7 @@ def retry_run(session: Session, platform: Platform, *, workspace_id: int | None,
     if not _cas(session, run_id, run.status, **reset):
         raise Conflict(f"run {run_id} changed while retrying it; try again")
     session.refresh(run)
+    record_statement_change(session, run, action="update", fields=reset)
     enqueue_after_commit(session, platform, run_id=run.id, priority=run.priority)
     payload, ws = run_payload(run), run.workspace_id
     after_commit(session, lambda: publish_progress(platform.bus, ws, payload))

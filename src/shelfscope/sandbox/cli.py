@@ -78,7 +78,7 @@ def serve(
     """Run the sandbox in the foreground until Ctrl-C."""
     from shelfscope.sandbox.server import SandboxServer
 
-    settings = cli_settings()
+    settings = cli_settings(long_running=True)
     server = SandboxServer.from_settings(settings, host=host, port=_check_port(port))
 
     def announce(url: str) -> None:
