@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 from collections.abc import Iterator
@@ -33,6 +34,19 @@ def _event(n: int) -> Event:
 async def _take(stream: EventStream, count: int) -> list[Event]:
     async with asyncio.timeout(10):
         return [await anext(stream) for _ in range(count)]
+
+
+class _Link(TcpLink):
+    """TcpLink whose cut also closes sockets a pipe thread already shut down (no ResourceWarning)."""
+
+    def cut(self) -> None:
+        self._up.clear()
+        with self._lock:
+            for conn in self._conns:
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+                conn.close()
+            self._conns.clear()
 
 
 def _free_port() -> int:
@@ -189,7 +203,7 @@ async def test_losing_redis_mid_stream_raises_upstream_unavailable_and_resume_ca
     bus: RedisBus, redis_url: str, instance_name: str
 ) -> None:
     target = redis.connection.parse_url(redis_url)
-    link = TcpLink(target.get("host", "127.0.0.1"), int(target.get("port", 6379)))
+    link = _Link(target.get("host", "127.0.0.1"), int(target.get("port", 6379)))
     through_link = RedisBus(
         url=f"redis://127.0.0.1:{link.port}/{target.get('db', 0)}", instance_name=instance_name
     )

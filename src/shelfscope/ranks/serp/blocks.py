@@ -1,0 +1,125 @@
+"""Is this Amazon response a bot wall, a search page, or some other page? Rules as data.
+
+Amazon answers a scraper with several kinds of pages instead of the one requested. Each needs
+a different reaction (rotate the session, slow down, give up on the proxy), and none of them
+may ever be recorded as "0 results". The rules are a table of stable markers so that the fetch
+engine's block detection and the SERP parser share one definition; adding a new wall shape is
+adding a row.
+
+Markers are plain substrings of the HTML, chosen to be independent of attribute order and
+quoting (the fixtures include pages re-serialised by BeautifulSoup). Matching is a handful of
+``in`` tests, cheap enough to run on every response. Block rules only apply to small pages:
+every wall seen so far is under 10 kB, while real search and product pages are hundreds of kB,
+so a marker string that happens to occur inside a real page's scripts cannot turn it into a
+block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shelfscope.ranks.serp.model import PageType
+
+__all__ = [
+    "AMAZON_BLOCK_RULES",
+    "SEARCH_PAGE_MARKERS",
+    "BlockRule",
+    "classify_amazon_page",
+    "detect_amazon_block",
+]
+
+BLOCK_PAGE_MAX_CHARS = 150_000
+"""Pages larger than this are never classified as blocks (walls are small; real pages are not)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BlockRule:
+    """A kind of wall and the markers that identify it.
+
+    A rule matches when every ``all_of`` marker and at least one ``any_of`` marker (if any are
+    given) occur in the page.
+    """
+
+    kind: str
+    why: str
+    all_of: tuple[str, ...] = ()
+    any_of: tuple[str, ...] = ()
+
+    def matches(self, text: str) -> bool:
+        if not all(marker in text for marker in self.all_of):
+            return False
+        return not self.any_of or any(marker in text for marker in self.any_of)
+
+
+AMAZON_BLOCK_RULES: tuple[BlockRule, ...] = (
+    BlockRule(
+        kind="captcha",
+        why="classic image CAPTCHA ('Enter the characters you see below'), served by opfcaptcha",
+        all_of=("/errors/validateCaptcha",),
+        any_of=("captchacharacters", "/captcha/", "Captcha_"),
+    ),
+    BlockRule(
+        kind="continue_shopping",
+        why="newer interstitial: the same validateCaptcha form with only a 'Continue shopping' button",
+        all_of=("/errors/validateCaptcha",),
+    ),
+    BlockRule(
+        kind="aws_waf_challenge",
+        why="AWS WAF JavaScript challenge (gokuProps, challenge.js) in place of the page",
+        any_of=("gokuProps", "AwsWafIntegration", "token.awswaf.com"),
+    ),
+    BlockRule(
+        kind="bm_verify",
+        why="bot-manager interstitial that meta-refreshes to /_sec/verify",
+        any_of=("/_sec/verify", "bm-verify"),
+    ),
+    BlockRule(
+        kind="service_unavailable",
+        why="the 503 'Sorry! Something went wrong' page with the dogs of Amazon",
+        any_of=("ref=cs_503", "/dogsofamazon", "Dogs of Amazon"),
+    ),
+    BlockRule(
+        kind="captcha",
+        why="any other page from the CAPTCHA host or with the old 'Robot Check' title",
+        any_of=("opfcaptcha.amazon", "<title>Robot Check</title>"),
+    ),
+)
+
+SEARCH_PAGE_MARKERS: tuple[str, ...] = (
+    "s-search-result",  # data-component-type of result cards, 2019-2026
+    "s-main-slot",  # the result list container, 2019-2026
+    "s-results-list-atf",  # the legacy result list (li#result_N), up to 2019
+)
+"""Any of these makes a page a search page. Product, Best Sellers and home pages have none."""
+
+
+def _text(html: str | bytes) -> str:
+    if isinstance(html, bytes):
+        return html.decode("utf-8", errors="replace")
+    return html
+
+
+def detect_amazon_block(html: str | bytes) -> str | None:
+    """The kind of wall this response is (``captcha``, ``aws_waf_challenge`` …), or ``None``."""
+    text = _text(html)
+    if len(text) > BLOCK_PAGE_MAX_CHARS:
+        return None
+    for rule in AMAZON_BLOCK_RULES:
+        if rule.matches(text):
+            return rule.kind
+    return None
+
+
+def classify_amazon_page(html: str | bytes) -> tuple[PageType, str | None]:
+    """``("blocked", kind)``, ``("search", None)`` or ``("other", None)`` for a response body.
+
+    Pure and cheap: the fetch engine calls it on every Amazon response to decide whether to
+    rotate the session, and the SERP parser calls it before looking for result cards.
+    """
+    text = _text(html)
+    kind = detect_amazon_block(text)
+    if kind is not None:
+        return "blocked", kind
+    if any(marker in text for marker in SEARCH_PAGE_MARKERS):
+        return "search", None
+    return "other", None
