@@ -73,11 +73,9 @@ class TcpLink:
         self._up.clear()
         with self._lock:
             for conn in self._conns:
-                try:
+                with suppress(OSError):
                     conn.shutdown(socket.SHUT_RDWR)
-                    conn.close()
-                except OSError:
-                    pass
+                conn.close()
             self._conns.clear()
 
     def restore(self) -> None:

@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "shelfscope.auth.cli",
     "shelfscope.jobs.cli",
     "shelfscope.sandbox.cli",
+    "shelfscope.ranks.cli",
 )
 
 

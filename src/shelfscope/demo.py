@@ -12,6 +12,7 @@ import importlib
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shelfscope.alerts.models import Notification
 from shelfscope.alerts.notifications import notify
 from shelfscope.auth.audit import AuditActor, actor_context
 from shelfscope.auth.models import Membership, Workspace
@@ -31,15 +32,34 @@ def _first_owner(session: Session) -> int | None:
     return session.scalar(query)
 
 
+def _demo_workspace(session: Session, owner_id: int) -> Workspace:
+    """The owner's workspace named like the demo (made on first start with --demo), or a new one."""
+    query = (
+        select(Workspace)
+        .join(Membership, Membership.workspace_id == Workspace.id)
+        .where(Workspace.name == DEMO_WORKSPACE_NAME, Membership.user_id == owner_id)
+        .order_by(Workspace.id)
+        .limit(1)
+    )
+    return session.scalar(query) or create_workspace(session, owner_id=owner_id, name=DEMO_WORKSPACE_NAME)
+
+
+def _already_seeded(session: Session, workspace_id: int) -> bool:
+    marker = select(Notification.id).where(
+        Notification.workspace_id == workspace_id, Notification.kind == "demo"
+    )
+    return session.scalar(marker.limit(1)) is not None
+
+
 def seed_demo(platform: Platform) -> int | None:
-    """Create and fill the demo workspace once; returns its id, or None when it already exists."""
+    """Fill the demo workspace once; returns its id, or None when it was seeded before."""
     with actor_context(AuditActor(via="system")), platform.db.session() as session:
-        if session.scalar(select(Workspace.id).where(Workspace.name == DEMO_WORKSPACE_NAME)) is not None:
-            return None
         owner_id = _first_owner(session)
         if owner_id is None:
             return None
-        workspace = create_workspace(session, owner_id=owner_id, name=DEMO_WORKSPACE_NAME)
+        workspace = _demo_workspace(session, owner_id)
+        if _already_seeded(session, workspace.id):
+            return None
         create_demo_runs(
             session,
             platform,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from typing import Any
 
 import structlog
 
-__all__ = ["configure_logging", "get_logger"]
+__all__ = ["RedactSecrets", "configure_logging", "get_logger"]
 
 
 class _CurrentStderr:
@@ -23,6 +24,23 @@ class _CurrentStderr:
 
     def flush(self) -> None:
         sys.stderr.flush()
+
+
+_SECRET_QUERY = re.compile(r"([?&](?:token|access_token|refresh_token|api_key)=)[^&\s\"]+", re.IGNORECASE)
+
+
+class RedactSecrets(logging.Filter):
+    """Blank credentials passed in query strings (``/api/v1/ws?token=…``) before a line is written."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _SECRET_QUERY.sub(r"\1[redacted]", arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        if isinstance(record.msg, str):
+            record.msg = _SECRET_QUERY.sub(r"\1[redacted]", record.msg)
+        return True
 
 
 def configure_logging(*, level: str = "info", json: bool = False) -> None:
@@ -45,6 +63,10 @@ def configure_logging(*, level: str = "info", json: bool = False) -> None:
         cache_logger_on_first_use=True,
     )
     logging.basicConfig(level=numeric, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactSecrets) for f in logger.filters):
+            logger.addFilter(RedactSecrets())
 
 
 def get_logger(name: str | None = None, **bound: Any) -> structlog.stdlib.BoundLogger:

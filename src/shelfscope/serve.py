@@ -43,18 +43,20 @@ def _announce_owner(created: OwnerCreated | None) -> None:
     )
 
 
-def _bootstrap_owner(platform: Platform, *, email: str | None, password: str | None, ask: bool) -> None:
-    from shelfscope.auth.bootstrap import ensure_owner, has_users
+def _bootstrap_owner(platform: Platform, *, email: str | None, password: str | None, demo: bool) -> None:
+    from shelfscope.auth.bootstrap import DEFAULT_WORKSPACE_NAME, ensure_owner, has_users
+    from shelfscope.demo import DEMO_WORKSPACE_NAME
 
     if has_users(platform):
         return
-    if ask and email is None and password is None and sys.stdin.isatty():
+    if not demo and email is None and password is None and sys.stdin.isatty():
         console.print("No account exists yet. Create the owner account.")
         email = typer.prompt("Owner email")
         password = typer.prompt(
             "Password (at least 10 characters)", hide_input=True, confirmation_prompt=True
         )
-    _announce_owner(ensure_owner(platform, email=email, password=password))
+    workspace_name = DEMO_WORKSPACE_NAME if demo else DEFAULT_WORKSPACE_NAME
+    _announce_owner(ensure_owner(platform, email=email, password=password, workspace_name=workspace_name))
 
 
 def serve(
@@ -90,12 +92,12 @@ def serve(
         platform = Platform.from_settings(settings)
         stack.callback(platform.close)
         upgrade(platform.db.engine)
-        _bootstrap_owner(platform, email=owner_email, password=owner_password, ask=not demo)
+        _bootstrap_owner(platform, email=owner_email, password=owner_password, demo=demo)
         if demo:
             from shelfscope.demo import seed_demo
 
             if seed_demo(platform) is not None:
-                console.print("demo workspace seeded: sign in and switch to 'Demo shop'")
+                console.print("demo workspace seeded")
         if not no_worker:
             from shelfscope.jobs.embedded import EmbeddedJobs
 

@@ -148,6 +148,8 @@ def test_rolled_back_notifications_are_never_announced(db: Database, org: Org, b
         ({"kind": "Has Spaces"}, "kind"),
         ({"link": "javascript:alert(1)"}, "link"),
         ({"link": "//evil.example/phish"}, "link"),
+        ({"link": "/\\evil.example/phish"}, "link"),
+        ({"link": "/runs/1 onclick=x"}, "link"),
     ],
 )
 def test_notify_rejects_bad_content(

@@ -29,6 +29,16 @@ MAX_LINK = 500
 _KIND = re.compile(r"^[a-z0-9][a-z0-9_.:-]{0,63}$")
 
 
+def _safe_link(link: str) -> bool:
+    """The dashboard renders the link as an anchor: only site paths and web URLs, never ``javascript:``.
+
+    ``//host`` and ``/\\host`` are protocol-relative to browsers, so a path must not start with them.
+    """
+    if len(link) > MAX_LINK or any(char.isspace() or char == "\\" or ord(char) < 32 for char in link):
+        return False
+    return link.startswith(("https://", "http://")) or (link.startswith("/") and not link.startswith("//"))
+
+
 def _check(*, title: str, body: str, link: str | None, level: str, kind: str) -> str:
     """Validate what a notification shows; returns the trimmed title."""
     title = title.strip()
@@ -40,10 +50,7 @@ def _check(*, title: str, body: str, link: str | None, level: str, kind: str) ->
         raise InvalidInput(f"level must be one of {', '.join(LEVELS)}, not {level!r}", field="level")
     if not _KIND.match(kind):
         raise InvalidInput("kind is a short lowercase name such as 'run_failed'", field="kind")
-    # The dashboard renders the link as an anchor: only site paths and web URLs, never javascript:.
-    if link is not None and (
-        len(link) > MAX_LINK or not (link.startswith(("https://", "http://")) or re.match(r"^/(?!/)", link))
-    ):
+    if link is not None and not _safe_link(link):
         raise InvalidInput("link must be a dashboard path (/...) or an http(s) URL", field="link")
     return title
 

@@ -64,8 +64,12 @@ def bootstrap_owner(
 
 
 def ensure_owner(
-    platform: Platform, *, email: str | None = None, password: str | None = None
+    platform: Platform,
+    *,
+    email: str | None = None,
+    password: str | None = None,
+    workspace_name: str = DEFAULT_WORKSPACE_NAME,
 ) -> OwnerCreated | None:
     """:func:`bootstrap_owner` in its own transaction, attributed to the CLI in the audit log."""
     with actor_context(AuditActor(via="cli")), platform.db.session() as session:
-        return bootstrap_owner(session, email=email, password=password)
+        return bootstrap_owner(session, email=email, password=password, workspace_name=workspace_name)

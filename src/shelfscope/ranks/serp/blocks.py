@@ -45,10 +45,10 @@ class BlockRule:
     all_of: tuple[str, ...] = ()
     any_of: tuple[str, ...] = ()
 
-    def matches(self, text: str) -> bool:
-        if not all(marker in text for marker in self.all_of):
+    def matches(self, text: str | bytes) -> bool:
+        if not all(_contains(text, marker) for marker in self.all_of):
             return False
-        return not self.any_of or any(marker in text for marker in self.any_of)
+        return not self.any_of or any(_contains(text, marker) for marker in self.any_of)
 
 
 AMAZON_BLOCK_RULES: tuple[BlockRule, ...] = (
@@ -93,19 +93,19 @@ SEARCH_PAGE_MARKERS: tuple[str, ...] = (
 """Any of these makes a page a search page. Product, Best Sellers and home pages have none."""
 
 
-def _text(html: str | bytes) -> str:
-    if isinstance(html, bytes):
-        return html.decode("utf-8", errors="replace")
-    return html
+def _contains(text: str | bytes, marker: str) -> bool:
+    # Markers are ASCII or UTF-8; a body still in bytes is searched without decoding it.
+    if isinstance(text, bytes):
+        return marker.encode() in text
+    return marker in text
 
 
 def detect_amazon_block(html: str | bytes) -> str | None:
     """The kind of wall this response is (``captcha``, ``aws_waf_challenge`` …), or ``None``."""
-    text = _text(html)
-    if len(text) > BLOCK_PAGE_MAX_CHARS:
+    if len(html) > BLOCK_PAGE_MAX_CHARS:
         return None
     for rule in AMAZON_BLOCK_RULES:
-        if rule.matches(text):
+        if rule.matches(html):
             return rule.kind
     return None
 
@@ -113,13 +113,13 @@ def detect_amazon_block(html: str | bytes) -> str | None:
 def classify_amazon_page(html: str | bytes) -> tuple[PageType, str | None]:
     """``("blocked", kind)``, ``("search", None)`` or ``("other", None)`` for a response body.
 
-    Pure and cheap: the fetch engine calls it on every Amazon response to decide whether to
-    rotate the session, and the SERP parser calls it before looking for result cards.
+    Pure and cheap (substring tests, no parsing, no decoding): the fetch engine calls it on
+    every Amazon response to decide whether to rotate the session, and the SERP parser calls
+    it before looking for result cards.
     """
-    text = _text(html)
-    kind = detect_amazon_block(text)
+    kind = detect_amazon_block(html)
     if kind is not None:
         return "blocked", kind
-    if any(marker in text for marker in SEARCH_PAGE_MARKERS):
+    if any(_contains(html, marker) for marker in SEARCH_PAGE_MARKERS):
         return "search", None
     return "other", None

@@ -17,7 +17,7 @@ PageType = Literal["search", "blocked", "other"]
 PlacementKind = Literal["sponsored_brand", "sponsored_video", "carousel"]
 Layout = Literal["legacy", "search-result", "fragment", "none"]
 """Markup era the cards were read from: ``li#result_N`` (≤2019), ``s-search-result`` cards
-(2020–2026), loose card fragments without their container, or no cards (blocked/other)."""
+(2020-2026), loose card fragments without their container, or no cards (blocked/other)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,7 +39,7 @@ class SerpResult:
     """The buy-box price shown on the card; list/strike prices and unit prices are ignored."""
     currency: str | None
     rating: Decimal | None
-    """Average star rating, 0–5."""
+    """Average star rating, 0 to 5."""
     review_count: int | None
     badges: tuple[str, ...] = ()
     sponsored_signals: frozenset[str] = field(default_factory=frozenset)

@@ -92,7 +92,7 @@ def currency_of(text: str, *, default: str) -> str:
             return code
     for word in _CODE_WORD.findall(text):
         if word in _CURRENCY_CODES:
-            return word
+            return str(word)
     letters = _LETTER_SYMBOLS.search(text)
     if letters:
         return _LETTER_SYMBOL_CURRENCY[letters.group(1)]
@@ -126,7 +126,8 @@ def parse_rating(text: str) -> Decimal | None:
     return Decimal(chosen.replace(",", "."))
 
 
-_ABBREVIATED = re.compile(r"^\s*[.,]?\d*\s*(?:[KkMm]\b|[KkMm]\+|mil\b|Tsd|mio|万|千)", re.IGNORECASE)
+# What follows the digits of an abbreviated count: "3.5K", "1,2 M", "10 mil", "2 Tsd.", "1.2万".
+_ABBREVIATED = re.compile(r"[.,]?\d*\s?(?:[km](?![a-z])|mil\b|tsd|mio|万|千)")
 
 
 def parse_count(text: str) -> int | None:
@@ -137,13 +138,13 @@ def parse_count(text: str) -> int | None:
     match = _NUMBER.search(text)
     if match is None:
         return None
-    if _ABBREVIATED.match(text[match.end() :]):
+    if _ABBREVIATED.match(text[match.end() : match.end() + 8].lower()):
         return None
     return int(re.sub(r"\D", "", match.group(0)))
 
 
-# "1-48", "1–16", "1 a 24" (es on amazon.com): the range of results shown on this page.
-_RANGE = re.compile(r"\d[\d.,\u00a0\u202f ]*\s*(?:[-–—~]|\ba\b)\s*\d[\d.,\u00a0\u202f]*")
+# "1-48", "1-16" with an en dash, "1 a 24" (es on amazon.com): the range of results shown on this page.
+_RANGE = re.compile(r"\d[\d.,\u00a0\u202f ]*\s*(?:[-\u2013\u2014~]|\ba\b)\s*\d[\d.,\u00a0\u202f]*")
 _TOTAL_TOKEN = re.compile(r"\d{1,3}(?:[.,'\u00a0\u2009\u202f ]\d{3})+|\d+")
 
 

@@ -13,37 +13,39 @@ import re
 
 from selectolax.lexbor import LexborNode
 
-__all__ = ["SIGNAL_SELECTORS", "sponsored_signals"]
+__all__ = ["AD_CLICK_PATHS", "LABEL_SELECTOR", "SSPA_REF", "sponsored_signals"]
 
-SIGNAL_SELECTORS: tuple[tuple[str, str], ...] = (
-    # Label elements, by era: 2023-2026 (puis-*), 2021-2022 (s-label-popover / info icon),
-    # legacy 2019 (h5.s-sponsored-header).
-    (
-        "label",
-        ".puis-sponsored-label-text, .puis-sponsored-label-info-icon, .s-label-popover-default, "
-        ".s-sponsored-label-info-icon, .s-sponsored-label-text, h5.s-sponsored-header",
-    ),
-    # Ad click-through links: /sspa/click (2024+) or picassoRedirect (2019-2023).
-    ("ad_click_link", 'a[href*="/sspa/click"], a[href*="picassoRedirect"]'),
+# Label elements, by era: 2023-2026 (puis-*), 2021-2022 (s-label-popover, info icon), legacy
+# 2019 (h5.s-sponsored-header).
+LABEL_SELECTOR = (
+    ".puis-sponsored-label-text, .puis-sponsored-label-info-icon, .s-label-popover-default, "
+    ".s-sponsored-label-info-icon, .s-sponsored-label-text, h5.s-sponsored-header"
 )
-"""(signal name, CSS selector) pairs checked inside the card."""
-
-# Sponsored refs on the product link: ref=sr_1_N_sspa and sr=8-N-spons, also URL-encoded inside
-# a redirect. Checked with a pattern because "-spons" alone also occurs in product-name slugs.
-_SSPA_LINKS = 'a[href*="_sspa"], a[href*="-spons"]'
-_SSPA_REF = re.compile(r"sr_\d+_\d+_sspa|sr(?:=|%3D)\d+-\d+-spons")
+AD_CLICK_PATHS = ("/sspa/click", "picassoRedirect")
+"""Ad click-through links: /sspa/click (2024+) and picassoRedirect (2019-2023)."""
+SSPA_REF = re.compile(r"sr_\d+_\d+_sspa|sr(?:=|%3D)\d+-\d+-spons")
+"""Sponsored refs on the product link (ref=sr_1_N_sspa, sr=8-N-spons), also URL-encoded inside a
+redirect. A pattern, because "-spons" alone also occurs in product-name slugs."""
 
 _AD_HOLDER = "AdHolder"
 
 
 def sponsored_signals(card: LexborNode) -> frozenset[str]:
-    """The ad markers present on ``card``; an empty set means an organic card."""
+    """The ad markers present on ``card``: ``ad_holder``, ``label``, ``ad_click_link``,
+    ``sspa_ref``. An empty set means an organic card.
+
+    Links are checked in Python rather than with ``[href*=…]`` selectors: one pass over a
+    card's anchors is several times cheaper than substring selectors over all its nodes.
+    """
     found: set[str] = set()
     if _AD_HOLDER in (card.attributes.get("class") or "").split():
         found.add("ad_holder")
-    for name, selector in SIGNAL_SELECTORS:
-        if card.css_first(selector) is not None:
-            found.add(name)
-    if any(_SSPA_REF.search(a.attributes.get("href") or "") for a in card.css(_SSPA_LINKS)):
-        found.add("sspa_ref")
+    if card.css_first(LABEL_SELECTOR) is not None:
+        found.add("label")
+    for link in card.css("a[href]"):
+        href = link.attributes.get("href") or ""
+        if any(path in href for path in AD_CLICK_PATHS):
+            found.add("ad_click_link")
+        if SSPA_REF.search(href):
+            found.add("sspa_ref")
     return frozenset(found)
