@@ -138,7 +138,8 @@ def _is_brand_heading(h2: Tag) -> bool:
 def _bs4_title(card: Tag) -> str | None:
     legacy_title = card.select_one("h2.s-access-title")
     if legacy_title is not None:
-        return _attr(legacy_title, "data-attribute") or _visible_text(legacy_title) or None
+        full_title = " ".join(_attr(legacy_title, "data-attribute").split())
+        return full_title or _visible_text(legacy_title) or None
     scope = card.select_one('[data-cy="title-recipe"]') or card
     for h2 in scope.find_all("h2"):
         if not _is_brand_heading(h2) and _visible_text(h2):

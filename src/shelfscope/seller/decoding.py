@@ -14,6 +14,7 @@ byte, from a look-ahead window, so a million-row report is never held in memory.
 from __future__ import annotations
 
 import codecs
+import io
 import re
 import zlib
 from collections.abc import Iterable, Iterator
@@ -90,12 +91,12 @@ def _chunks(document: Document) -> Iterator[bytes]:
         view = memoryview(document)
         for start in range(0, len(view), CHUNK_SIZE):
             yield bytes(view[start : start + CHUNK_SIZE])
-    elif hasattr(document, "read"):
+    elif isinstance(document, io.IOBase) or hasattr(document, "read"):
         reader: BinaryIO = document  # type: ignore[assignment]
         while chunk := reader.read(CHUNK_SIZE):
             yield chunk
     else:
-        yield from document  # type: ignore[misc]
+        yield from document
 
 
 def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
@@ -148,12 +149,10 @@ class ReportText:
 
     def _text_pieces(self) -> Iterator[str]:
         self.compressed, chunks = _open(self._document, compression_algorithm=self._compression_algorithm)
-        first = True
-        for piece in self._decode(chunks):
-            if first and piece:
-                piece = piece.removeprefix("\ufeff")
-                first = False
-            yield piece
+        pieces = (piece for piece in self._decode(chunks) if piece)
+        first = next(pieces, "")
+        yield first.removeprefix("\ufeff")  # a byte order mark is not part of the first header
+        yield from pieces
 
     def _decode(self, chunks: Iterator[bytes]) -> Iterator[str]:
         pending = b""

@@ -34,7 +34,7 @@ from shelfscope.fetch.blocks.rules import (
 __all__ = ["AMAZON_PAGE_MARKERS", "AMAZON_RULES"]
 
 _CAPTCHA_FORM = Contains(b"/errors/validateCaptcha", case=True)
-_ROBOT_CHECK = Contains(b"To discuss automated access to Amazon data please contact")
+_ROBOT_CHECK = Contains(b"To discuss automated access to Amazon data please contact", case=True)
 
 #: What each page type always carries, across the 2017–2026 layouts in the real fixtures.
 AMAZON_PAGE_MARKERS: dict[str, Matcher] = {

@@ -12,7 +12,7 @@ Shopee rarely shows a block *page*; its API answers in JSON that looks like data
 * **empty_items**: the first page of a keyword search with no items. Real keywords always
   have results; an empty first page is how Shopee degrades a suspected bot.
 
-Poisoning is judged per item on invariants that held for all 190 real items in the fixtures;
+Poisoning is judged per item on invariants that hold for every real item in the fixtures;
 one odd value could be a Shopee quirk, so an item needs two violations to count as poisoned.
 Price divisibility by 100000 is *not* used: it fails for currencies with cents (BRL 93.10 is
 ``9310000`` in the real shop-SEO capture).

@@ -119,7 +119,8 @@ def _is_brand_heading(h2: LexborNode) -> bool:
 def _title(card: LexborNode) -> str | None:
     legacy = card.css_first("h2.s-access-title")
     if legacy is not None:
-        return legacy.attributes.get("data-attribute") or visible_text(legacy) or None
+        full_title = " ".join((legacy.attributes.get("data-attribute") or "").split())
+        return full_title or visible_text(legacy) or None
     scope = card.css_first('[data-cy="title-recipe"]') or card
     for h2 in scope.css("h2"):
         if not _is_brand_heading(h2):

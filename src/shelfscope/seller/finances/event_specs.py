@@ -9,7 +9,9 @@ event. What differs between the 34 event lists of ``FinancialEvents`` (financesV
   without items has only its ``AdjustmentAmount``;
 - ``informational``: amounts that never move money (a per-unit value, the base a tax was
   withheld on, a rental's initial value) or that restate the event's own sum item by item;
-- ``category``: the settlement amount-type for money that is not a component of a typed list.
+- ``category``: the settlement amount-type for money that is not a component of a typed list;
+- ``describe_by_reason``: name such money by the event's subtype rather than by its field. Only
+  adjustments: their one sum is described by ``AdjustmentType`` (``REVERSAL_REIMBURSEMENT``).
 
 Descriptions come from the model. A list Amazon adds later is flattened with the defaults.
 """
@@ -31,6 +33,7 @@ class EventListSpec:
     totals: tuple[str, ...] = ()
     informational: tuple[str, ...] = ()
     category: str = DEFAULT_CATEGORY
+    describe_by_reason: bool = False
 
 
 def _shipment_like(list_name: str, kind: str) -> EventListSpec:
@@ -48,7 +51,9 @@ EVENT_LISTS = {
         _shipment_like("ChargebackEventList", "Chargeback"),
         EventListSpec("EBTRefundReimbursementOnlyEventList", "EBTRefundReimbursementOnly"),
         EventListSpec("PayWithAmazonEventList", "PayWithAmazon", reason_field="BusinessObjectType"),
-        EventListSpec("ServiceProviderCreditEventList", "ServiceProviderCredit", reason_field="ProviderTransactionType"),
+        EventListSpec(
+            "ServiceProviderCreditEventList", "ServiceProviderCredit", reason_field="ProviderTransactionType"
+        ),
         EventListSpec("RetrochargeEventList", "Retrocharge", reason_field="RetrochargeEventType"),
         EventListSpec(
             "RentalTransactionEventList",
@@ -57,10 +62,15 @@ EVENT_LISTS = {
             informational=("RentalInitialValue",),
         ),
         EventListSpec(
-            "ProductAdsPaymentEventList", "ProductAdsPayment", reason_field="transactionType", totals=("transactionValue",)
+            "ProductAdsPaymentEventList",
+            "ProductAdsPayment",
+            reason_field="transactionType",
+            totals=("transactionValue",),
         ),
         EventListSpec("ServiceFeeEventList", "ServiceFee", reason_field="FeeReason"),
-        EventListSpec("SellerDealPaymentEventList", "SellerDealPayment", reason_field="feeType", totals=("totalAmount",)),
+        EventListSpec(
+            "SellerDealPaymentEventList", "SellerDealPayment", reason_field="feeType", totals=("totalAmount",)
+        ),
         EventListSpec(
             "DebtRecoveryEventList",
             "DebtRecovery",
@@ -75,17 +85,30 @@ EVENT_LISTS = {
             reason_field="AdjustmentType",
             totals=("AdjustmentAmount",),
             informational=("PerUnitAmount",),
+            describe_by_reason=True,
         ),
         EventListSpec(
-            "SAFETReimbursementEventList", "SAFETReimbursement", reason_field="ReasonCode", totals=("ReimbursedAmount",)
+            "SAFETReimbursementEventList",
+            "SAFETReimbursement",
+            reason_field="ReasonCode",
+            totals=("ReimbursedAmount",),
         ),
-        EventListSpec("SellerReviewEnrollmentPaymentEventList", "SellerReviewEnrollmentPayment", totals=("TotalAmount",)),
+        EventListSpec(
+            "SellerReviewEnrollmentPaymentEventList", "SellerReviewEnrollmentPayment", totals=("TotalAmount",)
+        ),
         EventListSpec("FBALiquidationEventList", "FBALiquidation"),
         EventListSpec("CouponPaymentEventList", "CouponPayment", totals=("TotalAmount",)),
         EventListSpec("ImagingServicesFeeEventList", "ImagingServicesFee"),
-        EventListSpec("NetworkComminglingTransactionEventList", "NetworkComminglingTransaction", reason_field="SwapReason"),
         EventListSpec(
-            "AffordabilityExpenseEventList", "AffordabilityExpense", reason_field="TransactionType", totals=("TotalExpense",)
+            "NetworkComminglingTransactionEventList",
+            "NetworkComminglingTransaction",
+            reason_field="SwapReason",
+        ),
+        EventListSpec(
+            "AffordabilityExpenseEventList",
+            "AffordabilityExpense",
+            reason_field="TransactionType",
+            totals=("TotalExpense",),
         ),
         EventListSpec(
             "AffordabilityExpenseReversalEventList",
@@ -94,15 +117,25 @@ EVENT_LISTS = {
             totals=("TotalExpense",),
         ),
         EventListSpec("RemovalShipmentEventList", "RemovalShipment", reason_field="TransactionType"),
-        EventListSpec("RemovalShipmentAdjustmentEventList", "RemovalShipmentAdjustment", reason_field="TransactionType"),
+        EventListSpec(
+            "RemovalShipmentAdjustmentEventList", "RemovalShipmentAdjustment", reason_field="TransactionType"
+        ),
         EventListSpec("TrialShipmentEventList", "TrialShipment"),
         EventListSpec("TDSReimbursementEventList", "TDSReimbursement"),
         EventListSpec("AdhocDisbursementEventList", "AdhocDisbursement", reason_field="TransactionType"),
         EventListSpec("TaxWithholdingEventList", "TaxWithholding", informational=("BaseAmount",)),
         EventListSpec("ChargeRefundEventList", "ChargeRefund", reason_field="ReasonCode"),
-        EventListSpec("FailedAdhocDisbursementEventList", "FailedAdhocDisbursement", reason_field="FundsTransfersType"),
-        EventListSpec("ValueAddedServiceChargeEventList", "ValueAddedServiceCharge", reason_field="TransactionType"),
-        EventListSpec("CapacityReservationBillingEventList", "CapacityReservationBilling", reason_field="TransactionType"),
+        EventListSpec(
+            "FailedAdhocDisbursementEventList", "FailedAdhocDisbursement", reason_field="FundsTransfersType"
+        ),
+        EventListSpec(
+            "ValueAddedServiceChargeEventList", "ValueAddedServiceCharge", reason_field="TransactionType"
+        ),
+        EventListSpec(
+            "CapacityReservationBillingEventList",
+            "CapacityReservationBilling",
+            reason_field="TransactionType",
+        ),
     )
 }
 

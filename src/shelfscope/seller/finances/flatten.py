@@ -33,7 +33,14 @@ from shelfscope.seller.values import parse_datetime
 __all__ = ["FinanceContext", "flatten_event"]
 
 _POSTED_FIELDS = ("PostedDate", "postedDate", "TransactionPostedDate", "TransactionCreationDate")
-_ORDER_FIELDS = ("AmazonOrderId", "OrderId", "SellerOrderId", "MerchantOrderId", "TDSOrderId", "OriginalRemovalOrderId")
+_ORDER_FIELDS = (
+    "AmazonOrderId",
+    "OrderId",
+    "SellerOrderId",
+    "MerchantOrderId",
+    "TDSOrderId",
+    "OriginalRemovalOrderId",
+)
 _EVENT_ID_FIELDS = (
     *_ORDER_FIELDS,
     "AdjustmentEventId",
@@ -146,9 +153,10 @@ def _row(
     reason: str | None,
     event_ids: Mapping[str, str | None],
 ) -> LedgerRow:
-    # A typed component names itself (FeeType); a bare sum is named by the event's subtype
-    # (AdjustmentType, the settlement's amount-description) or, lacking one, by its field.
-    money_type = amount_type(found.category, found.component_type or reason or found.field)
+    # A typed component names itself (FeeType); a bare sum is named by its field, or for
+    # adjustments by the event's subtype (AdjustmentType).
+    bare_name = reason if spec.describe_by_reason and reason else found.field
+    money_type = amount_type(found.category, found.component_type or bare_name)
     identity: dict[str, Value] = {
         "list": spec.list_name,
         "posted": posted,
@@ -213,7 +221,9 @@ def _walk(
             money = money_from_json(value, where=f"{where} {child}")
             if money is None:
                 continue
-            category = EVENT_LIST_AMOUNT_TYPES.get(container, spec.category) if component_type else spec.category
+            category = (
+                EVENT_LIST_AMOUNT_TYPES.get(container, spec.category) if component_type else spec.category
+            )
             yield _Sum(child, key, not path, money, category, component_type, here)
         elif isinstance(value, Mapping):
             yield from _walk(value, path=child, container=key, identifiers=here, spec=spec, where=where)
@@ -221,7 +231,12 @@ def _walk(
             for index, item in enumerate(value):
                 if isinstance(item, Mapping):
                     yield from _walk(
-                        item, path=f"{child}[{index}]", container=key, identifiers=here, spec=spec, where=where
+                        item,
+                        path=f"{child}[{index}]",
+                        container=key,
+                        identifiers=here,
+                        spec=spec,
+                        where=where,
                     )
 
 

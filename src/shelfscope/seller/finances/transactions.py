@@ -85,7 +85,10 @@ def _related_identifiers(entry: Mapping[str, Any]) -> dict[str, str]:
     found = {}
     for item in _list(entry, "relatedIdentifiers"):
         pair = require_mapping(item, what="a related identifier")
-        name, value = optional_text(pair, "relatedIdentifierName"), optional_text(pair, "relatedIdentifierValue")
+        name, value = (
+            optional_text(pair, "relatedIdentifierName"),
+            optional_text(pair, "relatedIdentifierValue"),
+        )
         if name and value:
             found[name] = value
     return found
@@ -105,8 +108,10 @@ class Balance:
 def parse_balances(body: JsonBody) -> tuple[tuple[Balance, ...], str | None]:
     """The balance trees of a listBalances body and its nextToken."""
     response = require_mapping(load_json(body), what="listBalances response")
-    balances = tuple(_balance(require_mapping(b, what="a balance"), "balanceType", "amount", "balances")
-                     for b in _list(response, "balances"))
+    balances = tuple(
+        _balance(require_mapping(b, what="a balance"), "balanceType", "amount", "balances")
+        for b in _list(response, "balances")
+    )
     return balances, optional_text(response, "nextToken")
 
 
@@ -116,8 +121,10 @@ def parse_summaries(body: JsonBody) -> tuple[tuple[Balance, ...], str | None]:
     summaries = []
     for entry in _list(response, "summaries"):
         summary = require_mapping(entry, what="a summary")
-        parts = tuple(_balance(require_mapping(b, what="a breakdown"), "breakdownType", "breakdownAmount", "breakdowns")
-                      for b in _list(summary, "breakdowns"))
+        parts = tuple(
+            _balance(require_mapping(b, what="a breakdown"), "breakdownType", "breakdownAmount", "breakdowns")
+            for b in _list(summary, "breakdowns")
+        )
         summaries.append(
             Balance(
                 "netProceeds",
@@ -131,8 +138,10 @@ def parse_summaries(body: JsonBody) -> tuple[tuple[Balance, ...], str | None]:
 
 
 def _balance(node: Mapping[str, Any], kind_key: str, amount_key: str, parts_key: str) -> Balance:
-    parts = tuple(_balance(require_mapping(p, what=parts_key), kind_key, amount_key, parts_key)
-                  for p in _list(node, parts_key))
+    parts = tuple(
+        _balance(require_mapping(p, what=parts_key), kind_key, amount_key, parts_key)
+        for p in _list(node, parts_key)
+    )
     return Balance(
         optional_text(node, kind_key) or "",
         _money(node, amount_key),

@@ -3,7 +3,7 @@
 Amazon refreshes it at least every 72 hours and only serves the present, so there is nothing to
 backfill: one request (dataStartTime ≥ 72 h before now) stored as the snapshot of
 ``ReportContext.data_end_time``. The key is the SKU on that snapshot day. The layout differs by
-marketplace (US 25 columns with ``product-size-tier``, EU 28–29 with
+marketplace (US 25 columns with ``product-size-tier``, EU 28 or 29 with
 ``product-size-weight-band`` and per-country EFN fees, CA 22); all numeric columns are decimals.
 """
 

@@ -29,7 +29,9 @@ __all__ = ["read_flat_file", "read_header"]
 Converter = Callable[[str], Value]
 
 
-def read_flat_file(spec: FlatFileSpec, lines: Iterable[str], *, context: ReportContext) -> Iterator[LedgerRow]:
+def read_flat_file(
+    spec: FlatFileSpec, lines: Iterable[str], *, context: ReportContext
+) -> Iterator[LedgerRow]:
     """Ledger rows of one report document, in file order.
 
     ``lines`` is any iterable of text lines (a :class:`~shelfscope.seller.decoding.ReportText`,
@@ -37,13 +39,12 @@ def read_flat_file(spec: FlatFileSpec, lines: Iterable[str], *, context: ReportC
     and ``ParseError`` on an empty document or an unreadable value.
     """
     rows, layout = _open_rows(spec, lines)
-    converters = _converters(spec, layout, context=context)
+    typing = _RecordTyping(spec, layout, context=context)
     builder = RowBuilder(spec, context=context)
-    raw_keys = _unique(layout.original)
     for line_number, cells in rows:
         if not any(cell.strip() for cell in cells) or layout.is_header_repeat(cells):
             continue
-        record, raw = _typed_record(spec, layout, converters, raw_keys, cells, line_number)
+        record, raw = typing.record(cells, line_number=line_number)
         yield from builder.rows(record, raw=raw, line_number=line_number)
 
 
@@ -53,14 +54,18 @@ def read_header(spec: FlatFileSpec, lines: Iterable[str]) -> HeaderLayout:
     return layout
 
 
-def _open_rows(spec: FlatFileSpec, lines: Iterable[str]) -> tuple[Iterator[tuple[int, list[str]]], HeaderLayout]:
+def _open_rows(
+    spec: FlatFileSpec, lines: Iterable[str]
+) -> tuple[Iterator[tuple[int, list[str]]], HeaderLayout]:
     iterator = iter(lines)
     first = next((line for line in iterator if line.strip()), None)
     if first is None:
         raise ParseError(f"{spec.report_type}: the report document is empty (no header line)")
     rows = _cells(itertools.chain([first], iterator), tab_separated="\t" in first)
     _number, header = next(rows)
-    layout = read_layout(header, report_type=spec.report_type, required=spec.required, known=spec.known_columns)
+    layout = read_layout(
+        header, report_type=spec.report_type, required=spec.required, known=spec.known_columns
+    )
     return rows, layout
 
 
@@ -81,45 +86,43 @@ def _unquote(cell: str) -> str:
     return cell
 
 
-def _converters(spec: FlatFileSpec, layout: HeaderLayout, *, context: ReportContext) -> list[Converter | None]:
-    def as_date(text: str) -> Value:
-        return parse_datetime(text, month_first=spec.month_first)
+class _RecordTyping:
+    """Cells of one line into the typed record (canonical names) and the raw row (as found)."""
 
-    def as_decimal(text: str) -> Value:
-        return parse_decimal(text, decimal_comma=context.decimal_comma)
+    def __init__(self, spec: FlatFileSpec, layout: HeaderLayout, *, context: ReportContext) -> None:
+        def as_date(text: str) -> Value:
+            return parse_datetime(text, month_first=spec.month_first)
 
-    kinds: dict[str, Converter] = {name: as_date for name in spec.dates}
-    kinds |= {name: as_decimal for name in spec.decimals}
-    kinds |= {name: parse_int for name in spec.integers}
-    return [kinds.get(name) if name else None for name in layout.canonical]
+        def as_decimal(text: str) -> Value:
+            return parse_decimal(text, decimal_comma=context.decimal_comma)
 
+        kinds: dict[str, Converter] = dict.fromkeys(spec.dates, as_date)
+        kinds |= dict.fromkeys(spec.decimals, as_decimal)
+        kinds |= dict.fromkeys(spec.integers, parse_int)
+        self._report_type = spec.report_type
+        self._columns = [(name, kinds.get(name) if name else None) for name in layout.canonical]
+        self._raw_keys = _unique(layout.original)
 
-def _typed_record(
-    spec: FlatFileSpec,
-    layout: HeaderLayout,
-    converters: Sequence[Converter | None],
-    raw_keys: Sequence[str],
-    cells: list[str],
-    line_number: int,
-) -> tuple[dict[str, Value], dict[str, str]]:
-    width = len(layout.original)
-    if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-        raise ParseError(f"{spec.report_type}: line {line_number} has {len(cells)} fields, the header {width}")
-    cells = cells[:width] + [""] * (width - len(cells))
-    record: dict[str, Value] = {}
-    for name, convert, cell in zip(layout.canonical, converters, cells, strict=True):
-        if name is None:
-            continue
-        text = cell.strip()
-        if not text:
-            record[name] = None
-            continue
-        try:
-            record[name] = convert(text) if convert else text
-        except ValueError as exc:
-            raise ParseError(f"{spec.report_type}: line {line_number}, column {name!r}: {exc}") from exc
-    raw = dict(zip(raw_keys, cells, strict=True))
-    return record, raw
+    def record(self, cells: list[str], *, line_number: int) -> tuple[dict[str, Value], dict[str, str]]:
+        width = len(self._columns)
+        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+            raise ParseError(
+                f"{self._report_type}: line {line_number} has {len(cells)} fields, the header {width}"
+            )
+        cells = cells[:width] + [""] * (width - len(cells))
+        record: dict[str, Value] = {}
+        for (name, convert), cell in zip(self._columns, cells, strict=True):
+            if name is None:
+                continue
+            text = cell.strip()
+            if not text:
+                record[name] = None
+                continue
+            try:
+                record[name] = convert(text) if convert else text
+            except ValueError as exc:
+                raise ParseError(f"{self._report_type}: line {line_number}, column {name!r}: {exc}") from exc
+        return record, dict(zip(self._raw_keys, cells, strict=True))
 
 
 def _unique(names: Sequence[str]) -> list[str]:

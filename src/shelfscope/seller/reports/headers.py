@@ -50,7 +50,8 @@ class HeaderLayout:
     def is_header_repeat(self, cells: Sequence[str]) -> bool:
         """A data line that is the header again (concatenated downloads, Airbyte's fixtures)."""
         return len(cells) == len(self.original) and all(
-            normalise_header(cell) == normalise_header(name) for cell, name in zip(cells, self.original, strict=True)
+            normalise_header(cell) == normalise_header(name)
+            for cell, name in zip(cells, self.original, strict=True)
         )
 
 

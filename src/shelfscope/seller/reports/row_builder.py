@@ -14,12 +14,16 @@ from shelfscope.errors import InvalidInput, ParseError
 from shelfscope.seller.ledger_rows import LedgerRow, Value
 from shelfscope.seller.marketplaces import by_country, by_site
 from shelfscope.seller.reconciliation import amount_type, reconciliation_key
-from shelfscope.seller.reports.spec import AmountSlot, FlatFileSpec, MarketplaceScope, NaturalKey, ReportContext
+from shelfscope.seller.reports.spec import (
+    AmountSlot,
+    FlatFileSpec,
+    MarketplaceScope,
+    NaturalKey,
+    ReportContext,
+)
 from shelfscope.seller.row_identity import OccurrenceCounter, identity_hash, natural_key
 
 __all__ = ["RowBuilder"]
-
-_TEXT_FIELDS = ("sku", "asin", "fnsku", "order_id", "entry_type", "reason", "status", "disposition", "reference_id")
 
 
 class RowBuilder:
@@ -43,7 +47,9 @@ class RowBuilder:
             )
         return context.data_end_time.astimezone(UTC)
 
-    def rows(self, record: dict[str, Value], *, raw: Mapping[str, str], line_number: int) -> Iterator[LedgerRow]:
+    def rows(
+        self, record: dict[str, Value], *, raw: Mapping[str, str], line_number: int
+    ) -> Iterator[LedgerRow]:
         summary = self._spec.summary
         if summary is not None and record.get(summary.marker) is not None:
             self._inherited = {name: record.get(name) for name in summary.inherit}
@@ -52,8 +58,12 @@ class RowBuilder:
         for name, value in self._inherited.items():
             if record.get(name) is None:
                 record[name] = value
-        event_time = self._snapshot_time or self._first_time(record, self._spec.fields.event_time, line_number)
-        filled = [slot for slot in self._spec.amounts if record.get(slot.column) is not None]
+        event_time = self._snapshot_time or self._first_time(
+            record, self._spec.fields.event_time, line_number
+        )
+        filled: list[AmountSlot | None] = [
+            slot for slot in self._spec.amounts if record.get(slot.column) is not None
+        ]
         for slot in filled or [None]:
             yield self._detail_row(record, slot, event_time=event_time, raw=raw, line_number=line_number)
 
@@ -66,14 +76,14 @@ class RowBuilder:
         raw: Mapping[str, str],
         line_number: int,
     ) -> LedgerRow:
-        spec = self._spec
-        fields = {name: _text(record, getattr(spec.fields, name)) for name in _TEXT_FIELDS}
+        spec, columns = self._spec, self._spec.fields
+        order_id = _text(record, columns.order_id)
         amount, currency, money_type = self._money(record, slot, line_number)
         external_id, row_hash, occurrence = self._identity(record, slot)
         recon = None
         if spec.reconcile:
             recon = reconciliation_key(
-                order_id=fields["order_id"],
+                order_id=order_id,
                 posted_at=event_time,
                 amount_type=money_type,
                 amount=amount,
@@ -94,12 +104,22 @@ class RowBuilder:
             amount_type=money_type,
             reconciliation_key=recon,
             line_number=line_number,
+            sku=_text(record, columns.sku),
+            asin=_text(record, columns.asin),
+            fnsku=_text(record, columns.fnsku),
+            order_id=order_id,
+            entry_type=_text(record, columns.entry_type),
+            reason=_text(record, columns.reason),
+            status=_text(record, columns.status),
+            disposition=_text(record, columns.disposition),
+            reference_id=_text(record, columns.reference_id),
             values=record,
             raw=raw,
-            **fields,
         )
 
-    def _summary_row(self, record: dict[str, Value], *, raw: Mapping[str, str], line_number: int) -> LedgerRow:
+    def _summary_row(
+        self, record: dict[str, Value], *, raw: Mapping[str, str], line_number: int
+    ) -> LedgerRow:
         spec, summary = self._spec, self._spec.summary
         assert summary is not None
         amount = _decimal(record, summary.amount)
@@ -107,7 +127,9 @@ class RowBuilder:
         if currency is None:
             raise ParseError(f"{spec.report_type}: line {line_number}: summary total without a currency")
         external_id = natural_key(("summary", *(record.get(name) for name in summary.key)))
-        row_hash = identity_hash(spec.source, {name: record.get(name) for name in summary.key} | {"@summary": 1})
+        row_hash = identity_hash(
+            spec.source, {name: record.get(name) for name in summary.key} | {"@summary": 1}
+        )
         return LedgerRow(
             source=spec.source,
             report_type=spec.report_type,
@@ -163,7 +185,9 @@ class RowBuilder:
             return found.marketplace_id
         return self._context.marketplace_id if rule.scope is MarketplaceScope.REQUEST else None
 
-    def _first_time(self, record: Mapping[str, Value], columns: tuple[str, ...], line_number: int) -> datetime:
+    def _first_time(
+        self, record: Mapping[str, Value], columns: tuple[str, ...], line_number: int
+    ) -> datetime:
         for name in columns:
             value = record.get(name)
             if isinstance(value, datetime):

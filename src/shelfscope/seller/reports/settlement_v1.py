@@ -20,9 +20,15 @@ from shelfscope.seller.reports.spec import (
 )
 
 
-def _slot(column: str, category: str, *, type_column: str | None = None, description: str | None = None) -> AmountSlot:
+def _slot(
+    column: str, category: str, *, type_column: str | None = None, description: str | None = None
+) -> AmountSlot:
     return AmountSlot(
-        column=column, currency="currency", category=category, description_column=type_column, description=description
+        column=column,
+        currency="currency",
+        category=category,
+        description_column=type_column,
+        description=description,
     )
 
 

@@ -24,7 +24,15 @@ from shelfscope.seller.reports.spec import (
 SPEC = FlatFileSpec(
     report_type="GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2",
     source=SourceKind.SETTLEMENT,
-    required=("settlement-id", "total-amount", "currency", "transaction-type", "amount-type", "amount", "posted-date"),
+    required=(
+        "settlement-id",
+        "total-amount",
+        "currency",
+        "transaction-type",
+        "amount-type",
+        "amount",
+        "posted-date",
+    ),
     optional=("merchant-order-id", "fulfillment-id", "merchant-order-item-id", "merchant-adjustment-item-id"),
     dates=("settlement-start-date", "settlement-end-date", "deposit-date", "posted-date", "posted-date-time"),
     decimals=("total-amount", "amount"),
@@ -39,7 +47,10 @@ SPEC = FlatFileSpec(
     ),
     amounts=(
         AmountSlot(
-            column="amount", currency="currency", type_column="amount-type", description_column="amount-description"
+            column="amount",
+            currency="currency",
+            type_column="amount-type",
+            description_column="amount-description",
         ),
     ),
     summary=SummaryRows(

@@ -164,7 +164,7 @@ class FlatFileSpec:
     known_columns: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
-        named = [
+        named: list[str | None] = [
             *self.required,
             *self.optional,
             *self.dates,

@@ -1,0 +1,21 @@
+"""The middleware of the fetch chain, one concern per module; the order is in :mod:`..chain`."""
+
+from __future__ import annotations
+
+from shelfscope.fetch.middleware.blocks import BlockMiddleware
+from shelfscope.fetch.middleware.identity import IdentityMiddleware
+from shelfscope.fetch.middleware.proxy import ProxyMiddleware
+from shelfscope.fetch.retry import RetryMiddleware
+from shelfscope.fetch.middleware.session import SessionMiddleware
+from shelfscope.fetch.middleware.stats import StatsMiddleware
+from shelfscope.fetch.middleware.throttle import ThrottleMiddleware
+
+__all__ = [
+    "BlockMiddleware",
+    "IdentityMiddleware",
+    "ProxyMiddleware",
+    "RetryMiddleware",
+    "SessionMiddleware",
+    "StatsMiddleware",
+    "ThrottleMiddleware",
+]

@@ -1,0 +1,30 @@
+"""Session middleware: every attempt runs inside a live session of the right key.
+
+The key groups requests that may share a visitor: same site, marketplace (or host), device
+class and language. Retired sessions (blocked, too old, used up) are never handed out; the retry
+middleware retires a session when the policy says to rotate, so the next attempt gets a new one.
+"""
+
+from __future__ import annotations
+
+from shelfscope.fetch.chain import Handler
+from shelfscope.fetch.exchange import Exchange
+from shelfscope.fetch.models import Request, Response
+from shelfscope.fetch.sessions import SessionPool
+
+__all__ = ["SessionMiddleware", "session_key"]
+
+
+def session_key(request: Request, *, device: str | None, language: str) -> str:
+    return "|".join((request.site, request.marketplace or request.host, device or "any", language))
+
+
+class SessionMiddleware:
+    def __init__(self, *, sessions: SessionPool) -> None:
+        self._sessions = sessions
+
+    async def __call__(self, exchange: Exchange, call_next: Handler) -> Response:
+        spec = exchange.require_spec()
+        key = session_key(exchange.request, device=spec.device, language=spec.accept_language or spec.locale)
+        exchange.session = self._sessions.acquire(key=key, spec=spec)
+        return await call_next(exchange)
