@@ -84,3 +84,22 @@ class TcpLink:
     def close(self) -> None:
         self.cut()
         self._listener.close()
+
+
+@contextmanager
+def postgres_behind_link(settings: Settings, server_url: str) -> Iterator[tuple[Settings, TcpLink]]:
+    """Distributed-mode settings whose PostgreSQL connections go through a cuttable :class:`TcpLink`."""
+    from cryptography.fernet import Fernet
+    from pydantic import SecretStr
+    from sqlalchemy.engine import make_url
+
+    from shelfscope.settings import VaultSettings
+
+    url = make_url(server_url)
+    link = TcpLink(url.host or "127.0.0.1", url.port or 5432)
+    proxied = url.set(host="127.0.0.1", port=link.port).render_as_string(hide_password=False)
+    vault = VaultSettings(keys=[SecretStr(Fernet.generate_key().decode())])
+    try:
+        yield settings.model_copy(update={"database_url": proxied, "vault": vault}), link
+    finally:
+        link.close()

@@ -26,6 +26,8 @@ from shelfscope.errors import ConfigError
 __all__ = [
     "AuthSettings",
     "EventsSettings",
+    "FetchDelay",
+    "FetchSettings",
     "JobsSettings",
     "SandboxSettings",
     "Settings",
@@ -147,6 +149,96 @@ class SandboxSettings(BaseModel):
     )
 
 
+class FetchDelay(BaseModel):
+    """A pause between two requests to one host: a random number of seconds in [min, max]."""
+
+    min_seconds: float = Field(ge=0, description="Shortest pause.")
+    max_seconds: float = Field(ge=0, description="Longest pause.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FetchDelay:
+        if self.min_seconds > self.max_seconds:
+            raise ValueError(f"min_seconds {self.min_seconds:g} exceeds max_seconds {self.max_seconds:g}")
+        return self
+
+
+def _default_fetch_delays() -> dict[str, FetchDelay]:
+    return {"default": FetchDelay(min_seconds=2.0, max_seconds=8.0)}
+
+
+class FetchSettings(BaseModel):
+    """The scraping engine: timeouts, politeness, sessions, retries and the circuit breaker."""
+
+    connect_timeout_seconds: float = Field(10.0, gt=0, description="Longest TCP and TLS handshake.")
+    read_timeout_seconds: float = Field(
+        30.0, gt=0, description="Longest stall without receiving a byte before a request is abandoned."
+    )
+    total_timeout_seconds: float = Field(
+        60.0, gt=0, description="Longest time one request may take, redirects included."
+    )
+    max_body_bytes: int = Field(
+        16 * 1024 * 1024, ge=1024, description="Largest (decompressed) body accepted; bigger ones are aborted."
+    )
+    max_redirects: int = Field(10, ge=0, le=30, description="Redirects followed per request.")
+    verify_tls: bool = Field(True, description="Verify TLS certificates of the sites fetched.")
+    allow_direct: bool = Field(
+        False,
+        description=(
+            "Fetch without a proxy when none is configured. Off by default: marketplaces ban a "
+            "server's own address quickly. Loopback targets (the sandbox) are always fetched directly."
+        ),
+    )
+    default_locale: str = Field(
+        "en-US", description="Locale for Accept-Language when a request names no marketplace locale."
+    )
+    delays_enabled: bool = Field(
+        True, description="Pause between requests to a host. Off in tests; the sandbox mode turns it off too."
+    )
+    delays: dict[str, FetchDelay] = Field(
+        default_factory=_default_fetch_delays,
+        description="Pause ranges by request profile; 'default' applies to profiles not listed.",
+    )
+    backoff_step_seconds: float = Field(
+        5.0, ge=0, description="Extra pause added to a host's delay when its errors come faster than pages."
+    )
+    backoff_max_seconds: float = Field(120.0, ge=0, description="Largest extra pause for one host.")
+    session_max_age_seconds: float = Field(
+        300.0, gt=0, description="A fetch session (identity, cookies, proxy) is retired after this long."
+    )
+    session_max_uses: int = Field(50, ge=1, description="A fetch session is retired after this many requests.")
+    sessions_per_key: int = Field(
+        3, ge=1, le=100, description="Live sessions per site, marketplace, device and language."
+    )
+    client_recycle_after: int = Field(
+        200, ge=1, description="Requests before an HTTP client session is closed and reopened, to bound memory."
+    )
+    client_max_connections: int = Field(8, ge=1, le=256, description="Connections per HTTP client session.")
+    max_attempts: int = Field(3, ge=1, le=10, description="Attempts per request, the first included.")
+    retry_base_seconds: float = Field(
+        1.0, ge=0, description="Backoff base: retry n waits up to base x 2^(n-1), with full jitter."
+    )
+    retry_max_seconds: float = Field(30.0, ge=0, description="Longest backoff between two attempts.")
+    max_retry_after_seconds: float = Field(
+        120.0,
+        ge=0,
+        description="Longest Retry-After waited out inside a request; a longer one fails it for a later retry.",
+    )
+    breaker_failures: int = Field(
+        5, ge=1, description="Consecutive host failures (errors, timeouts, 5xx) that open its circuit."
+    )
+    breaker_reset_seconds: float = Field(
+        30.0, gt=0, description="How long an open circuit refuses requests before one trial request."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FetchSettings:
+        if self.connect_timeout_seconds > self.total_timeout_seconds:
+            raise ValueError("fetch.connect_timeout_seconds cannot exceed fetch.total_timeout_seconds")
+        if "default" not in self.delays:
+            raise ValueError("fetch.delays needs a 'default' profile")
+        return self
+
+
 class WebSettings(BaseModel):
     """The HTTP server."""
 
@@ -202,6 +294,7 @@ class Settings(BaseSettings):
     events: EventsSettings = Field(default_factory=EventsSettings)
     sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -3,17 +3,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from cryptography.fernet import Fernet
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
-from pydantic import BaseModel, SecretStr
-from sqlalchemy.engine import make_url
+from pydantic import BaseModel
 
 from shelfscope.api.app import create_app
 from shelfscope.errors import Conflict, RateLimited
 from shelfscope.platform import Platform
-from shelfscope.settings import Settings, VaultSettings
-from tests.support import TcpLink, platform_for
+from shelfscope.settings import Settings
+from tests.support import platform_for, postgres_behind_link
 
 
 class Widget(BaseModel):
@@ -136,20 +134,16 @@ def test_openapi_is_served_at_api_docs(client: TestClient) -> None:
 def test_readyz_fails_clearly_while_the_database_is_down_and_recovers(
     postgres_server_url: str, settings: Settings
 ) -> None:
-    url = make_url(postgres_server_url)
-    link = TcpLink(url.host or "127.0.0.1", url.port or 5432)
-    proxied = url.set(host="127.0.0.1", port=link.port).render_as_string(hide_password=False)
-    try:
-        vault = VaultSettings(keys=[SecretStr(Fernet.generate_key().decode())])
-        proxied_settings = settings.model_copy(update={"database_url": proxied, "vault": vault})
-        with platform_for(proxied_settings) as platform, TestClient(create_app(platform)) as client:
-            assert client.get("/readyz").status_code == 200
-            link.cut()
-            down = client.get("/readyz")
-            assert down.status_code == 503
-            assert down.json()["checks"]["database"]["ok"] is False
-            assert down.json()["checks"]["queue"]["ok"] is True
-            link.restore()
-            assert client.get("/readyz").status_code == 200
-    finally:
-        link.close()
+    with (
+        postgres_behind_link(settings, postgres_server_url) as (proxied, link),
+        platform_for(proxied) as platform,
+        TestClient(create_app(platform)) as client,
+    ):
+        assert client.get("/readyz").status_code == 200
+        link.cut()
+        down = client.get("/readyz")
+        assert down.status_code == 503
+        assert down.json()["checks"]["database"]["ok"] is False
+        assert down.json()["checks"]["queue"]["ok"] is True
+        link.restore()
+        assert client.get("/readyz").status_code == 200

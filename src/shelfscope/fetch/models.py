@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from shelfscope.errors import InvalidInput, ParseError
+from shelfscope.settings import FetchSettings
 
 __all__ = [
     "RESERVED_HEADERS",
@@ -100,6 +101,14 @@ class Timeouts:
             raise InvalidInput("timeouts must be positive", field="timeouts")
         if self.connect > self.total:
             raise InvalidInput("the connect timeout cannot exceed the total timeout", field="timeouts")
+
+    @classmethod
+    def from_settings(cls, settings: FetchSettings) -> Timeouts:
+        return cls(
+            connect=settings.connect_timeout_seconds,
+            read=settings.read_timeout_seconds,
+            total=settings.total_timeout_seconds,
+        )
 
 
 def _normalise_headers(headers: Sequence[Header] | Mapping[str, str]) -> tuple[Header, ...]:

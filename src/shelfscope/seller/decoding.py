@@ -195,7 +195,7 @@ class ReportText:
                 text = decoder.decode(window, final=final)
             except UnicodeDecodeError:
                 continue
-            self.charset = codecs.lookup(name).name
+            self.charset = name
             return decoder, text
         raise ParseError("report document matches none of the charsets " + ", ".join(candidates))
 

@@ -35,15 +35,9 @@ _ERRORS: dict[int, tuple[type[ShelfscopeError], str]] = {
 }
 
 
-def translate_curl_error(exc: CurlError, *, url: str, proxied: bool) -> ShelfscopeError:
-    """The shelfscope error for a curl failure on ``url`` (the caller raises it ``from exc``).
-
-    Through a proxy, a refused or reset connection is the proxy's failure as far as we can tell,
-    and a new session with another proxy is the remedy.
-    """
+def translate_curl_error(exc: CurlError, *, url: str) -> ShelfscopeError:
+    """The shelfscope error for a curl failure on ``url`` (the caller raises it ``from exc``)."""
     error_type, what = _ERRORS.get(int(exc.code), (UpstreamUnavailable, "transfer failed"))
-    if proxied and error_type is ConnectionFailed:
-        error_type = ProxyFailed
     message = f"{url}: {what} (curl {int(exc.code)})"
     if error_type is InvalidInput:
         return InvalidInput(message, field="url")

@@ -35,6 +35,7 @@ def _spec(report_type: str) -> FlatFileSpec:
         required=("amazon-order-id", "purchase-date", "order-status", "sku", "quantity"),
         optional=(
             "merchant-order-id",
+            "product-name",
             "fulfillment-channel",
             "ship-service-level",
             "ship-country",

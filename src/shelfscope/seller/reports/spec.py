@@ -173,6 +173,8 @@ class FlatFileSpec:
             *self.fields.event_time,
             *(value for value in vars(self.fields).values() if isinstance(value, str)),
             *self.key.columns,
+            self.marketplace.country_column,
+            self.marketplace.site_column,
         ]
         for slot in self.amounts:
             named += [slot.column, slot.currency, slot.type_column, slot.description_column]

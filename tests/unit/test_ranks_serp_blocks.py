@@ -1,0 +1,51 @@
+"""The shared Amazon page classifier: walls, search pages and everything else."""
+
+from __future__ import annotations
+
+import pytest
+
+from shelfscope.ranks import classify_amazon_page, detect_amazon_block
+from shelfscope.ranks.serp.blocks import AMAZON_BLOCK_RULES, BLOCK_PAGE_MAX_CHARS
+
+BM_VERIFY = """<!DOCTYPE html><html><head>
+<meta http-equiv="refresh" content="5; URL='/_sec/verify?provider=interstitial'">
+<script>var bm_verify = "abc"; fetch("/_sec/verify?provider=interstitial", {method: "POST"});</script>
+</head><body><p>Please wait…</p></body></html>"""
+
+DOGS_503 = """<!DOCTYPE html><html><head><title>Sorry! Something went wrong!</title></head><body>
+<a href="/ref=cs_503_logo"><img src="https://images-na.ssl-images-amazon.com/images/G/01/error/logo._TTD_.png"></a>
+<b>Sorry! Something went wrong on our end.</b>
+<a href="/dogsofamazon/ref=cs_503_d"><img src="https://images-na.ssl-images-amazon.com/images/G/01/error/31._TTD_.jpg" alt="Dogs of Amazon"></a>
+</body></html>"""
+
+ROBOT_CHECK = "<html><head><title>Robot Check</title></head><body>Type the characters</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("html", "kind"),
+    [(BM_VERIFY, "bm_verify"), (DOGS_503, "service_unavailable"), (ROBOT_CHECK, "captcha")],
+)
+def test_wall_shapes_without_a_real_capture_are_classified(html: str, kind: str) -> None:
+    assert classify_amazon_page(html) == ("blocked", kind)
+    assert classify_amazon_page(html.encode()) == ("blocked", kind)
+
+
+def test_a_large_real_page_mentioning_a_marker_is_not_a_wall() -> None:
+    page = '<div class="s-main-slot"><div data-component-type="s-search-result"></div></div>'
+    page += "<script>/* validateCaptcha gokuProps */</script>" + " " * BLOCK_PAGE_MAX_CHARS
+    assert detect_amazon_block(page) is None
+    assert classify_amazon_page(page) == ("search", None)
+
+
+def test_a_page_without_search_markers_is_other() -> None:
+    assert classify_amazon_page("<html><body><div id='dp'><span id='productTitle'>x</span></div>") == (
+        "other",
+        None,
+    )
+    assert classify_amazon_page(b"") == ("other", None)
+
+
+def test_every_rule_explains_itself_and_has_markers() -> None:
+    for rule in AMAZON_BLOCK_RULES:
+        assert rule.why
+        assert rule.all_of or rule.any_of
