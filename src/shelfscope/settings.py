@@ -177,7 +177,9 @@ class FetchSettings(BaseModel):
         60.0, gt=0, description="Longest time one request may take, redirects included."
     )
     max_body_bytes: int = Field(
-        16 * 1024 * 1024, ge=1024, description="Largest (decompressed) body accepted; bigger ones are aborted."
+        16 * 1024 * 1024,
+        ge=1024,
+        description="Largest (decompressed) body accepted; a bigger one is aborted.",
     )
     max_redirects: int = Field(10, ge=0, le=30, description="Redirects followed per request.")
     verify_tls: bool = Field(True, description="Verify TLS certificates of the sites fetched.")
@@ -205,12 +207,12 @@ class FetchSettings(BaseModel):
     session_max_age_seconds: float = Field(
         300.0, gt=0, description="A fetch session (identity, cookies, proxy) is retired after this long."
     )
-    session_max_uses: int = Field(50, ge=1, description="A fetch session is retired after this many requests.")
+    session_max_uses: int = Field(50, ge=1, description="A fetch session is retired after this many uses.")
     sessions_per_key: int = Field(
         3, ge=1, le=100, description="Live sessions per site, marketplace, device and language."
     )
     client_recycle_after: int = Field(
-        200, ge=1, description="Requests before an HTTP client session is closed and reopened, to bound memory."
+        200, ge=1, description="Requests before an HTTP client session is reopened, to bound memory."
     )
     client_max_connections: int = Field(8, ge=1, le=256, description="Connections per HTTP client session.")
     max_attempts: int = Field(3, ge=1, le=10, description="Attempts per request, the first included.")
@@ -221,7 +223,7 @@ class FetchSettings(BaseModel):
     max_retry_after_seconds: float = Field(
         120.0,
         ge=0,
-        description="Longest Retry-After waited out inside a request; a longer one fails it for a later retry.",
+        description="Longest Retry-After waited out in a request; a longer one fails it for a later retry.",
     )
     breaker_failures: int = Field(
         5, ge=1, description="Consecutive host failures (errors, timeouts, 5xx) that open its circuit."

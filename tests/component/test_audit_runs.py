@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -44,8 +43,8 @@ def test_creating_cancelling_and_retrying_a_run_is_audited_with_the_actor(platfo
             "/api/v1/auth/token", data={"username": "owner@example.com", "password": PASSWORD}
         )
         headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
-        created: Any = client.post("/api/v1/runs/demo", json={"count": 1, "items": 3}, headers=headers).json()
-        run_id = (created[0] if isinstance(created, list) else created["items"][0])["id"]
+        created = client.post("/api/v1/runs/demo", json={"count": 1, "items": 3}, headers=headers).json()
+        run_id = created["items"][0]["id"]
         assert client.post(f"/api/v1/runs/{run_id}/cancel", headers=headers).status_code == 200
         assert client.post(f"/api/v1/runs/{run_id}/retry", headers=headers).status_code == 200
     entries = _run_entries(platform)

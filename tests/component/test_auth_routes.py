@@ -143,11 +143,13 @@ def test_api_key_is_shown_once_authenticates_and_can_be_revoked(client: TestClie
     listed = client.get(f"{API}/api-keys", headers=owner)
     assert key not in listed.text
     assert "hash" not in listed.text
-    assert [(k["name"], k["role"], k["last_used_at"]) for k in listed.json()] == [("deploy", "member", None)]
+    assert [(k["name"], k["role"], k["last_used_at"]) for k in listed.json()["items"]] == [
+        ("deploy", "member", None)
+    ]
 
     me = client.get(f"{API}/me", headers={"Authorization": f"Bearer {key}"}).json()
     assert (me["user"], me["role"], me["via"], me["api_key_id"]) == (None, "member", "api_key", key_id)
-    used = client.get(f"{API}/api-keys", headers=owner).json()[0]["last_used_at"]
+    used = client.get(f"{API}/api-keys", headers=owner).json()["items"][0]["last_used_at"]
     assert datetime.fromisoformat(used) == clock.now()
 
     assert client.delete(f"{API}/api-keys/{key_id}", headers=owner).json()["revoked_at"] is not None
@@ -169,7 +171,7 @@ def test_role_permissions_on_members(client: TestClient) -> None:
     owner = _bearer(client)
     members = {
         m["email"]: m
-        for m in client.get(f"{API}/members", headers=_bearer(client, "viewer@example.com")).json()
+        for m in client.get(f"{API}/members", headers=_bearer(client, "viewer@example.com")).json()["items"]
     }
     assert {m["role"] for m in members.values()} == {"owner", "admin", "member", "viewer"}
     viewer_id, owner_id = members["viewer@example.com"]["id"], members["owner@example.com"]["id"]
@@ -204,10 +206,9 @@ def test_workspaces_create_switch_with_header_and_edit(client: TestClient) -> No
     assert created.status_code == 201
     second = created.json()
     assert (second["slug"], second["role"], second["timezone"]) == ("second-shop", "owner", "Europe/Berlin")
-    assert [w["name"] for w in client.get(f"{API}/workspaces", headers=owner).json()] == [
-        "Acme",
-        "Second Shop",
-    ]
+    listed = client.get(f"{API}/workspaces", headers=owner).json()
+    assert [w["name"] for w in listed["items"]] == ["Acme", "Second Shop"]
+    assert listed["total"] == 2
     switched = client.get(f"{API}/me", headers={**owner, "X-Workspace-Id": str(second["id"])}).json()
     assert switched["workspace"]["id"] == second["id"]
     edited = client.patch(
@@ -232,7 +233,7 @@ def test_invitation_by_link_creates_an_account_that_can_log_in(client: TestClien
     assert invited.json()["url"].endswith(f"/invitations/accept?token={token}")
     listed = client.get(f"{API}/invitations", headers=admin)
     assert token not in listed.text
-    assert [(i["email"], i["role"]) for i in listed.json()] == [("new@example.com", "viewer")]
+    assert [(i["email"], i["role"]) for i in listed.json()["items"]] == [("new@example.com", "viewer")]
     accepted = client.post(
         f"{API}/invitations/accept", json={"token": token, "password": "brand-new-password"}
     )

@@ -162,7 +162,7 @@ def test_ids_of_another_workspace_are_indistinguishable_from_missing_ones(client
     bob = _bearer(client, "bob@example.com")
     bob_key = client.post(f"{API}/api-keys", json={"name": "bob's"}, headers=bob).json()["id"]
     bob_invite = client.post(f"{API}/invitations", json={"email": "x@example.com"}, headers=bob).json()["id"]
-    bob_members = client.get(f"{API}/members", headers=bob).json()
+    bob_members = client.get(f"{API}/members", headers=bob).json()["items"]
     carol_member = next(m["id"] for m in bob_members if m["email"] == "carol@example.com")
     bob_workspace = client.get(f"{API}/me", headers=bob).json()["workspace"]["id"]
 
@@ -184,8 +184,9 @@ def test_ids_of_another_workspace_are_indistinguishable_from_missing_ones(client
     assert [r.status_code for r in attempts + missing] == [404] * 10
     assert {r.json()["error"] for r in attempts} == {"not_found"}
     assert "bob" not in " ".join(r.text for r in attempts)
-    assert client.get(f"{API}/api-keys", headers=bob).json()[0]["revoked_at"] is None
-    assert {m["email"] for m in client.get(f"{API}/members", headers=alice).json()} == {"alice@example.com"}
+    assert client.get(f"{API}/api-keys", headers=bob).json()["items"][0]["revoked_at"] is None
+    alice_members = client.get(f"{API}/members", headers=alice).json()["items"]
+    assert {m["email"] for m in alice_members} == {"alice@example.com"}
 
 
 def test_api_key_is_bound_to_its_workspace(client: TestClient) -> None:

@@ -197,7 +197,7 @@ def test_member_queues_demo_runs_in_their_workspace(
         "/api/v1/runs/demo", json={"count": 2, "items": 7, "sleep_seconds": 0.1}, headers=acme.member
     )
     assert response.status_code == 201
-    runs = response.json()
+    runs = response.json()["items"]
     assert [(r["kind"], r["workspace_id"], r["payload"]) for r in runs] == [
         (DEMO_KIND, acme.workspace_id, {"items": 7, "sleep_seconds": 0.1})
     ] * 2

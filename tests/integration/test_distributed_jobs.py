@@ -201,7 +201,7 @@ def test_a_killed_worker_loses_no_work_and_nothing_runs_twice(
         headers=auth,
     )
     assert created.status_code == 201, created.text
-    run_ids = sorted(run["id"] for run in created.json())
+    run_ids = sorted(run["id"] for run in created.json()["items"])
 
     # Kill worker A with SIGKILL while it is part-way through a run.
     a_prefix = f"%:{worker_a.pid}:%"

@@ -23,7 +23,7 @@ ROBOT_CHECK = "<html><head><title>Robot Check</title></head><body>Type the chara
 
 @pytest.mark.parametrize(
     ("html", "kind"),
-    [(BM_VERIFY, "bm_verify"), (DOGS_503, "service_unavailable"), (ROBOT_CHECK, "captcha")],
+    [(BM_VERIFY, "akamai_bm_verify"), (DOGS_503, "dogs_503"), (ROBOT_CHECK, "robot_check")],
 )
 def test_wall_shapes_without_a_real_capture_are_classified(html: str, kind: str) -> None:
     assert classify_amazon_page(html) == ("blocked", kind)

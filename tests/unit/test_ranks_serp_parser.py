@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from shelfscope.errors import InvalidInput, ParseError
-from shelfscope.ranks import parse_serp
+from shelfscope.errors import Blocked, InvalidInput, ParseError
+from shelfscope.ranks import parse_serp, require_search_page
 
 
 def result_card(asin: str, *, sponsored: bool = False, price: str = "$12.99") -> str:
@@ -24,7 +24,7 @@ def result_card(asin: str, *, sponsored: bool = False, price: str = "$12.99") ->
 
 def search_page(*rows: str, query: str = "usb hub") -> str:
     return (
-        f'<html><head><title>Amazon.com : {query}</title></head><body>'
+        f"<html><head><title>Amazon.com : {query}</title></head><body>"
         f'<input id="twotabsearchtextbox" value="{query}">'
         '<span class="s-breadcrumb"><h2><span>1-3 of 3 results for</span>'
         f'<span class="a-color-state">"{query}"</span></h2></span>'
@@ -53,7 +53,9 @@ def test_positions_count_sponsored_cards_and_ranks_count_within_each_kind() -> N
 
 def test_cards_with_an_empty_asin_are_not_results() -> None:
     page = parse_serp(
-        search_page('<div data-asin="" data-component-type="s-search-result"></div>', result_card("B000000002")),
+        search_page(
+            '<div data-asin="" data-component-type="s-search-result"></div>', result_card("B000000002")
+        ),
         marketplace="US",
     )
     assert [(r.position, r.asin) for r in page.results] == [(1, "B000000002")]
@@ -116,3 +118,14 @@ def test_to_json_keeps_decimals_as_strings() -> None:
     assert result["price"] == "1234.50"
     assert result["rating"] == "4.5"
     assert result["currency"] == "USD"
+
+
+def test_require_search_page_turns_walls_and_wrong_pages_into_errors() -> None:
+    captcha = '<form action="/errors/validateCaptcha"><input id="captchacharacters"></form>'
+    with pytest.raises(Blocked) as caught:
+        require_search_page(parse_serp(captcha, marketplace="BR"))
+    assert caught.value.kind == "captcha"
+    with pytest.raises(ParseError, match="not a search page"):
+        require_search_page(parse_serp("<html><div id='dp'></div></html>", marketplace="US"))
+    page = parse_serp(search_page(result_card("B000000001")), marketplace="US")
+    assert require_search_page(page) is page

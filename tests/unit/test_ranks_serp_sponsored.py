@@ -9,7 +9,9 @@ from shelfscope.ranks.serp.sponsored import sponsored_signals
 
 
 def card(inner: str, *, classes: str = "s-result-item s-asin") -> LexborNode:
-    html = f'<div data-asin="B000000001" data-component-type="s-search-result" class="{classes}">{inner}</div>'
+    html = (
+        f'<div data-asin="B000000001" data-component-type="s-search-result" class="{classes}">{inner}</div>'
+    )
     node = LexborHTMLParser(html).css_first("div[data-component-type]")
     assert node is not None
     return node
@@ -24,9 +26,17 @@ def card(inner: str, *, classes: str = "s-result-item s-asin") -> LexborNode:
         ('<span class="aok-inline-block s-sponsored-label-info-icon"></span>', "s-result-item", "label"),
         ('<h5 class="s-sponsored-header">Gesponsert</h5>', "s-result-item", "label"),
         ('<a href="/sspa/click?ie=UTF8&spc=MTo">x</a>', "s-result-item", "ad_click_link"),
-        ('<a href="/gp/slredirect/picassoRedirect.html/ref=pa_sp_atf">x</a>', "s-result-item", "ad_click_link"),
+        (
+            '<a href="/gp/slredirect/picassoRedirect.html/ref=pa_sp_atf">x</a>',
+            "s-result-item",
+            "ad_click_link",
+        ),
         ('<a href="/Thing/dp/B000000001/ref=sr_1_2_sspa?keywords=x">x</a>', "s-result-item", "sspa_ref"),
-        ('<a href="/x?url=%2Fdp%2FB000000001%2Fref%3Dsr_1_1%3Fsr%3D8-1-spons">x</a>', "s-result-item", "sspa_ref"),
+        (
+            '<a href="/x?url=%2Fdp%2FB000000001%2Fref%3Dsr_1_1%3Fsr%3D8-1-spons">x</a>',
+            "s-result-item",
+            "sspa_ref",
+        ),
     ],
 )
 def test_each_structural_marker_alone_makes_a_card_sponsored(inner: str, classes: str, signal: str) -> None:

@@ -73,7 +73,9 @@ def test_concatenated_gzip_members_are_one_document() -> None:
 
 
 def test_japanese_ledger_without_charset_falls_back_to_cp932(synthetic: Path) -> None:
-    text = ReportText((synthetic / "synthetic_GET_LEDGER_DETAIL_VIEW_DATA_JP_cp932.tsv").read_bytes(), marketplace_id=JP)
+    text = ReportText(
+        (synthetic / "synthetic_GET_LEDGER_DETAIL_VIEW_DATA_JP_cp932.tsv").read_bytes(), marketplace_id=JP
+    )
     lines = list(text)
     assert text.charset == "cp932"
     assert lines[1].split("\t")[4] == "テスト商品 ウィジェット"
@@ -81,7 +83,9 @@ def test_japanese_ledger_without_charset_falls_back_to_cp932(synthetic: Path) ->
 
 def test_japanese_bytes_outside_japan_fall_through_to_latin1(synthetic: Path) -> None:
     # Without the JP marketplace the order is UTF-8, cp1252, latin-1: 0x8F is undefined in cp1252.
-    text = ReportText((synthetic / "synthetic_GET_LEDGER_DETAIL_VIEW_DATA_JP_cp932.tsv").read_bytes(), marketplace_id=US)
+    text = ReportText(
+        (synthetic / "synthetic_GET_LEDGER_DETAIL_VIEW_DATA_JP_cp932.tsv").read_bytes(), marketplace_id=US
+    )
     list(text)
     assert text.charset == "latin-1"
 
@@ -109,7 +113,9 @@ def test_wrong_declared_charset_falls_back_to_the_next_candidate() -> None:
 
 
 def test_java_charset_names_from_content_type_map_to_python_codecs() -> None:
-    assert charset_candidates(content_type="text/plain; charset=windows-31j", marketplace_id=None)[0] == "cp932"
+    assert (
+        charset_candidates(content_type="text/plain; charset=windows-31j", marketplace_id=None)[0] == "cp932"
+    )
     assert charset_candidates(content_type="text/plain; charset=x-unknown", marketplace_id=None) == (
         "utf-8",
         "cp1252",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from shelfscope.errors import ContractChanged
+from shelfscope.errors import ContractChanged, InvalidInput, ParseError
 from shelfscope.seller.reports import ReportContext, describe_header, normalise_header, parse_report_lines
 
 # headers/<file> → the columns the spec does not know (kept raw, never an error). Read off each
@@ -80,7 +80,16 @@ def headers_dir(real_fixtures: Path) -> Path:
 
 @pytest.mark.parametrize(
     "spelling",
-    ["EventType", "Event Type", '"Event Type"', "event-type", "EVENT_TYPE", "\ufeffEventType", " Event  Type ", "ＥｖｅｎｔＴｙｐｅ"],
+    [
+        "EventType",
+        "Event Type",
+        '"Event Type"',
+        "event-type",
+        "EVENT_TYPE",
+        "\ufeffEventType",
+        " Event  Type ",
+        "ＥｖｅｎｔＴｙｐｅ",
+    ],
 )
 def test_header_spellings_normalise_to_one_name(spelling: str) -> None:
     assert normalise_header(spelling) == "eventtype"
@@ -108,8 +117,10 @@ def test_the_three_ledger_layouts_resolve_to_the_same_columns(headers_dir: Path)
             report_type="GET_LEDGER_DETAIL_VIEW_DATA",
         ).present
 
-    official, spaced, export = known("official14_nospaces"), known("airbyte_schema15_spaces"), known(
-        "sellercentral_csv_export16"
+    official, spaced, export = (
+        known("official14_nospaces"),
+        known("airbyte_schema15_spaces"),
+        known("sellercentral_csv_export16"),
     )
     assert spaced - official == {"Date and Time"}
     assert export - spaced == {"Store"}
@@ -136,11 +147,18 @@ def test_missing_required_column_stops_parsing_before_any_row(real_fixtures: Pat
 
 def test_a_column_that_appears_twice_is_refused() -> None:
     with pytest.raises(ContractChanged, match="appears twice"):
-        describe_header("Date\tFNSKU\tEvent Type\tEventType\tQuantity\n", report_type="GET_LEDGER_DETAIL_VIEW_DATA")
+        describe_header(
+            "Date\tFNSKU\tEvent Type\tEventType\tQuantity\n", report_type="GET_LEDGER_DETAIL_VIEW_DATA"
+        )
 
 
 def test_quoted_comma_separated_seller_central_export_reads_like_the_api_file(headers_dir: Path) -> None:
-    columns = (headers_dir / "GET_LEDGER_DETAIL_VIEW_DATA__sellercentral_csv_export16.tsv").read_text().strip().split("\t")
+    columns = (
+        (headers_dir / "GET_LEDGER_DETAIL_VIEW_DATA__sellercentral_csv_export16.tsv")
+        .read_text()
+        .strip()
+        .split("\t")
+    )
     values = [
         "03/01/2024",
         "X00ABCDE12",
@@ -168,3 +186,35 @@ def test_quoted_comma_separated_seller_central_export_reads_like_the_api_file(he
     assert row.quantity == 24
     assert row.values["Title"] == 'Red Widget, 12" model'
     assert row.raw["Store"] == "Amazon.com"
+
+
+def test_an_empty_document_is_a_parse_error() -> None:
+    with pytest.raises(ParseError, match="empty"):
+        list(
+            parse_report_lines(
+                ["\n", "  \n"], context=ReportContext(report_type="GET_FBA_REIMBURSEMENTS_DATA")
+            )
+        )
+
+
+def test_a_line_longer_than_the_header_is_a_parse_error() -> None:
+    lines = ["Date\tFNSKU\tEventType\tQuantity\n", "03/01/2024\tX00A\tReceipts\t1\tsurprise\n"]
+    with pytest.raises(ParseError, match="line 2 has 5 fields, the header 4"):
+        list(parse_report_lines(lines, context=ReportContext(report_type="GET_LEDGER_DETAIL_VIEW_DATA")))
+
+
+def test_short_lines_and_trailing_empty_fields_are_tolerated() -> None:
+    lines = [
+        "Date\tFNSKU\tEventType\tQuantity\tReason\n",
+        "03/01/2024\tX00A\tReceipts\t1\n",
+        "03/02/2024\tX00A\tReceipts\t2\t\t\n",
+    ]
+    rows = list(parse_report_lines(lines, context=ReportContext(report_type="GET_LEDGER_DETAIL_VIEW_DATA")))
+    assert [(row.quantity, row.reason) for row in rows] == [(1, None), (2, None)]
+
+
+def test_a_report_type_without_a_parser_is_invalid_input() -> None:
+    with pytest.raises(InvalidInput, match="GET_MERCHANT_LISTINGS_ALL_DATA"):
+        list(
+            parse_report_lines(["sku\n"], context=ReportContext(report_type="GET_MERCHANT_LISTINGS_ALL_DATA"))
+        )

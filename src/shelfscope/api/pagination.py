@@ -1,19 +1,27 @@
-"""Paginated lists: one envelope and one query-parameter dependency for every list route."""
+"""Paginated lists: one envelope and one query-parameter dependency for every list route.
+
+Also the one path-parameter alias for row ids, shared by the API and the dashboard pages.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Depends, Query
+from fastapi import Depends, Path, Query
 from pydantic import BaseModel
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-__all__ = ["Page", "PageParams", "PageParamsDep", "paginate"]
+from shelfscope.api.deps import MAX_ID
+
+__all__ = ["IdPath", "Page", "PageParams", "PageParamsDep", "paginate"]
 
 T = TypeVar("T")
 
 MAX_LIMIT = 200
+
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+"""A row id in a path: positive and within a 64-bit integer, else 422."""
 
 
 class Page(BaseModel, Generic[T]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, status
+from fastapi import APIRouter, Depends, Query, status
 
 from shelfscope.api.deps import (
     AdminDep,
@@ -15,14 +15,14 @@ from shelfscope.api.deps import (
     SessionDep,
     enforce_ip_rate_limit,
 )
-from shelfscope.api.pagination import Page, PageParamsDep
-from shelfscope.auth.api_keys import create_api_key, list_api_keys, revoke_api_key
+from shelfscope.api.pagination import IdPath, Page, PageParamsDep, paginate
+from shelfscope.auth.api_keys import api_keys_query, create_api_key, revoke_api_key
 from shelfscope.auth.audit_log import list_audit
 from shelfscope.auth.invitations import (
     accept_invitation,
     create_invitation,
     invitation_url,
-    list_invitations,
+    invitations_query,
     revoke_invitation,
 )
 from shelfscope.auth.schemas import (
@@ -41,18 +41,20 @@ __all__ = ["router"]
 
 router = APIRouter()
 
-IdPath = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
-
-@router.get("/invitations", response_model=list[InvitationOut], tags=["invitations"], summary="Invitations")
+@router.get("/invitations", response_model=Page[InvitationOut], tags=["invitations"], summary="Invitations")
 def invitations(
+    *,
     principal: AdminDep,
     session: SessionDep,
     platform: PlatformDep,
+    page: PageParamsDep,
     pending: Annotated[bool, Query(description="Only invitations that can still be accepted.")] = False,
-) -> list[InvitationOut]:
-    rows = list_invitations(session, principal=principal, now=platform.clock.now(), pending_only=pending)
-    return [InvitationOut.model_validate(row) for row in rows]
+) -> Page[InvitationOut]:
+    query = invitations_query(principal=principal, now=platform.clock.now(), pending_only=pending)
+    rows, total = paginate(session, query, page)
+    items = [InvitationOut.model_validate(row) for row in rows]
+    return Page[InvitationOut](items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.post(
@@ -122,10 +124,12 @@ def accept(
 
 
 @router.get(
-    "/api-keys", response_model=list[ApiKeyOut], tags=["api keys"], summary="API keys of the workspace"
+    "/api-keys", response_model=Page[ApiKeyOut], tags=["api keys"], summary="API keys of the workspace"
 )
-def api_keys(principal: MemberDep, session: SessionDep) -> list[ApiKeyOut]:
-    return [ApiKeyOut.model_validate(key) for key in list_api_keys(session, principal=principal)]
+def api_keys(principal: MemberDep, session: SessionDep, page: PageParamsDep) -> Page[ApiKeyOut]:
+    rows, total = paginate(session, api_keys_query(principal=principal), page)
+    items = [ApiKeyOut.model_validate(key) for key in rows]
+    return Page[ApiKeyOut](items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.post(

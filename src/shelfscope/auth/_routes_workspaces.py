@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, status
 
 from shelfscope.api.deps import AdminDep, PlatformDep, PrincipalDep, SessionDep, ViewerDep
-from shelfscope.auth.members import change_member_role, list_members, remove_member
+from shelfscope.api.pagination import IdPath, Page, PageParams, PageParamsDep, paginate
+from shelfscope.auth.members import change_member_role, members_query, remove_member
 from shelfscope.auth.models import Membership, Workspace
 from shelfscope.auth.principal import Principal, Role
 from shelfscope.auth.schemas import (
@@ -20,14 +19,18 @@ from shelfscope.auth.schemas import (
     WorkspaceUpdate,
 )
 from shelfscope.auth.users import get_user
-from shelfscope.auth.workspaces import create_workspace, get_workspace, list_user_workspaces, update_workspace
+from shelfscope.auth.workspaces import (
+    create_workspace,
+    get_workspace,
+    list_user_workspaces,
+    update_workspace,
+    user_memberships_query,
+)
 from shelfscope.errors import PermissionDenied
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["workspaces"])
-
-IdPath = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 def _workspace_out(workspace: Workspace, role: Role | None) -> WorkspaceOut:
@@ -68,9 +71,20 @@ def me(principal: PrincipalDep, session: SessionDep) -> MeOut:
     )
 
 
-@router.get("/workspaces", response_model=list[WorkspaceOut], summary="Workspaces the caller belongs to")
-def workspaces(principal: PrincipalDep, session: SessionDep) -> list[WorkspaceOut]:
-    return _my_workspaces(session, principal)
+def _api_key_workspaces(session: SessionDep, principal: Principal, page: PageParams) -> Page[WorkspaceOut]:
+    """An API key belongs to exactly one workspace, so its list is that one, sliced like any other."""
+    everything = _my_workspaces(session, principal)
+    items = everything[page.offset : page.offset + page.limit]
+    return Page[WorkspaceOut](items=items, total=len(everything), limit=page.limit, offset=page.offset)
+
+
+@router.get("/workspaces", response_model=Page[WorkspaceOut], summary="Workspaces the caller belongs to")
+def workspaces(principal: PrincipalDep, session: SessionDep, page: PageParamsDep) -> Page[WorkspaceOut]:
+    if principal.user_id is None:
+        return _api_key_workspaces(session, principal, page)
+    rows, total = paginate(session, user_memberships_query(user_id=principal.user_id), page)
+    items = [_workspace_out(membership.workspace, membership.role) for membership in rows]
+    return Page[WorkspaceOut](items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.post(
@@ -102,9 +116,11 @@ def edit_workspace(
     return _workspace_out(updated, principal.role)
 
 
-@router.get("/members", response_model=list[MemberOut], summary="Members of the current workspace")
-def members(principal: ViewerDep, session: SessionDep) -> list[MemberOut]:
-    return [_member_out(m) for m in list_members(session, principal=principal)]
+@router.get("/members", response_model=Page[MemberOut], summary="Members of the current workspace")
+def members(principal: ViewerDep, session: SessionDep, page: PageParamsDep) -> Page[MemberOut]:
+    rows, total = paginate(session, members_query(principal=principal), page)
+    items = [_member_out(m) for m in rows]
+    return Page[MemberOut](items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.patch("/members/{member_id}", response_model=MemberOut, summary="Change a member's role")

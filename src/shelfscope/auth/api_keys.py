@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -20,6 +20,7 @@ from shelfscope.errors import AuthenticationRequired, InvalidInput, NotFound, Pe
 
 __all__ = [
     "API_KEY_PREFIX",
+    "api_keys_query",
     "authenticate_api_key",
     "create_api_key",
     "get_api_key",
@@ -69,12 +70,17 @@ def create_api_key(
     return api_key, key
 
 
-def list_api_keys(session: Session, *, principal: Principal, include_revoked: bool = True) -> list[ApiKey]:
+def api_keys_query(*, principal: Principal, include_revoked: bool = True) -> Select[ApiKey]:
+    """The workspace's keys, oldest first; members and above."""
     principal.require(Role.MEMBER)
     query = select(ApiKey).where(ApiKey.workspace_id == principal.workspace_id).order_by(ApiKey.id)
     if not include_revoked:
         query = query.where(ApiKey.revoked_at.is_(None))
-    return list(session.scalars(query))
+    return query
+
+
+def list_api_keys(session: Session, *, principal: Principal, include_revoked: bool = True) -> list[ApiKey]:
+    return list(session.scalars(api_keys_query(principal=principal, include_revoked=include_revoked)))
 
 
 def get_api_key(session: Session, *, principal: Principal, api_key_id: int) -> ApiKey:

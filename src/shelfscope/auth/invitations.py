@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from shelfscope.auth._secrets import new_token, sha256_hex
@@ -25,6 +25,7 @@ __all__ = [
     "create_invitation",
     "get_invitation",
     "invitation_url",
+    "invitations_query",
     "list_invitations",
     "revoke_invitation",
 ]
@@ -85,14 +86,23 @@ def _open_for(session: Session, workspace_id: int, email: str) -> list[Invitatio
     )
 
 
+def invitations_query(
+    *, principal: Principal, now: datetime, pending_only: bool = False
+) -> Select[Invitation]:
+    """The workspace's invitations, oldest first; ``pending_only`` keeps those still acceptable."""
+    principal.require(Role.ADMIN)
+    query = select(Invitation).where(Invitation.workspace_id == principal.workspace_id)
+    if pending_only:
+        query = query.where(
+            Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > now
+        )
+    return query.order_by(Invitation.id)
+
+
 def list_invitations(
     session: Session, *, principal: Principal, now: datetime, pending_only: bool = False
 ) -> list[Invitation]:
-    principal.require(Role.ADMIN)
-    rows = session.scalars(
-        select(Invitation).where(Invitation.workspace_id == principal.workspace_id).order_by(Invitation.id)
-    )
-    return [row for row in rows if not pending_only or _pending(row, now)]
+    return list(session.scalars(invitations_query(principal=principal, now=now, pending_only=pending_only)))
 
 
 def get_invitation(session: Session, *, principal: Principal, invitation_id: int) -> Invitation:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from shelfscope.auth.models import ApiKey, Membership
@@ -22,6 +22,7 @@ __all__ = [
     "find_membership",
     "get_member",
     "list_members",
+    "members_query",
     "remove_member",
 ]
 
@@ -42,15 +43,18 @@ def add_member(session: Session, *, workspace_id: int, user_id: int, role: Role)
     return membership
 
 
-def list_members(session: Session, *, principal: Principal) -> list[Membership]:
-    return list(
-        session.scalars(
-            select(Membership)
-            .options(joinedload(Membership.user))
-            .where(Membership.workspace_id == principal.workspace_id)
-            .order_by(Membership.id)
-        )
+def members_query(*, principal: Principal) -> Select[Membership]:
+    """The workspace's memberships with their users loaded, oldest first."""
+    return (
+        select(Membership)
+        .options(joinedload(Membership.user))
+        .where(Membership.workspace_id == principal.workspace_id)
+        .order_by(Membership.id)
     )
+
+
+def list_members(session: Session, *, principal: Principal) -> list[Membership]:
+    return list(session.scalars(members_query(principal=principal)))
 
 
 def get_member(session: Session, *, principal: Principal, member_id: int) -> Membership:

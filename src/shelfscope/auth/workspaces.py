@@ -6,8 +6,8 @@ import re
 import unicodedata
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, joinedload
 
 from shelfscope.auth.models import Membership, Workspace
 from shelfscope.auth.principal import Principal, Role
@@ -19,6 +19,7 @@ __all__ = [
     "get_workspace",
     "list_user_workspaces",
     "update_workspace",
+    "user_memberships_query",
     "validate_timezone",
 ]
 
@@ -72,15 +73,20 @@ def create_workspace(session: Session, *, owner_id: int, name: str, timezone: st
     return workspace
 
 
-def list_user_workspaces(session: Session, *, user_id: int) -> list[tuple[Workspace, Role]]:
-    """The workspaces ``user_id`` belongs to, with their role in each, oldest membership first."""
-    rows = session.execute(
-        select(Workspace, Membership.role)
-        .join(Membership, Membership.workspace_id == Workspace.id)
+def user_memberships_query(*, user_id: int) -> Select[Membership]:
+    """The memberships of ``user_id`` with their workspaces loaded, oldest first."""
+    return (
+        select(Membership)
+        .options(joinedload(Membership.workspace))
         .where(Membership.user_id == user_id)
         .order_by(Membership.id)
     )
-    return [(workspace, role) for workspace, role in rows]
+
+
+def list_user_workspaces(session: Session, *, user_id: int) -> list[tuple[Workspace, Role]]:
+    """The workspaces ``user_id`` belongs to, with their role in each, oldest membership first."""
+    memberships = session.scalars(user_memberships_query(user_id=user_id))
+    return [(membership.workspace, membership.role) for membership in memberships]
 
 
 def get_workspace(session: Session, *, principal: Principal, workspace_id: int) -> Workspace:

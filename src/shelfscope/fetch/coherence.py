@@ -55,7 +55,9 @@ def _ua_problems(identity: Identity) -> list[str]:
     agent = identity.user_agent
     problems: list[str] = []
     engine = {"chrome": "chrome", "edge": "chrome", "firefox": "firefox", "safari": "safari"}
-    family_engine = {Family.CHROME: "chrome", Family.EDGE: "chrome"}.get(identity.family, str(identity.family))
+    family_engine = {Family.CHROME: "chrome", Family.EDGE: "chrome"}.get(
+        identity.family, str(identity.family)
+    )
     if engine[target_family] != family_engine:
         problems.append(f"a {identity.family} identity impersonates {identity.impersonate}")
     version = _expected_version(identity, number)
@@ -66,7 +68,9 @@ def _ua_problems(identity: Identity) -> list[str]:
         Family.SAFARI: f"Version/{version} ",
     }
     if markers[identity.family] not in agent:
-        problems.append(f"user agent does not claim {markers[identity.family].strip()} like {identity.impersonate}")
+        problems.append(
+            f"user agent does not claim {markers[identity.family].strip()} like {identity.impersonate}"
+        )
     if identity.family is Family.EDGE and "Edg/" not in agent:
         problems.append("an Edge identity without Edg/ in its user agent")
     if identity.family is not Family.EDGE and "Edg/" in agent:
@@ -126,7 +130,9 @@ def _fetch_metadata_problems(identity: Identity, sent: dict[str, str], mode: Mod
     wanted["upgrade-insecure-requests"] = "1" if user_header else ""
     for name, value in wanted.items():
         if sent.get(name, "") != value:
-            problems.append(f"{name} is {sent.get(name)!r}, a {mode} by {identity.family} sends {value or None!r}")
+            problems.append(
+                f"{name} is {sent.get(name)!r}, a {mode} by {identity.family} sends {value or None!r}"
+            )
     return problems
 
 
@@ -138,7 +144,9 @@ def _general_problems(identity: Identity, headers: Sequence[Header]) -> list[str
     if sent.get("user-agent") != identity.user_agent:
         problems.append("the user agent sent is not the identity's")
     if sent.get("accept-encoding") != identity.accept_encoding:
-        problems.append(f"accept-encoding {sent.get('accept-encoding')!r} is not {identity.accept_encoding!r}")
+        problems.append(
+            f"accept-encoding {sent.get('accept-encoding')!r} is not {identity.accept_encoding!r}"
+        )
     language = sent.get("accept-language", "")
     if not language or not all(_LANGUAGE.match(part) for part in language.split(",")):
         problems.append(f"accept-language {language!r} is not a language list")
@@ -176,6 +184,9 @@ def check_identities(identities: Iterable[Identity]) -> None:
             rendered = identity.headers(
                 url="https://www.example.com/", accept_language=spec.language_for(identity), mode=mode
             )
-            report += [f"{identity.id} ({mode}): {problem}" for problem in coherence_problems(identity, rendered, mode=mode)]
+            report += [
+                f"{identity.id} ({mode}): {problem}"
+                for problem in coherence_problems(identity, rendered, mode=mode)
+            ]
     if report:
         raise ConfigError("incoherent browser identities: " + "; ".join(report))

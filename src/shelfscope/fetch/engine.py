@@ -124,7 +124,9 @@ class FetchEngine:
         stages: dict[Stage, Middleware] = {
             Stage.IDENTITY: IdentityMiddleware(default_locale=config.default_locale),
             Stage.SESSION: SessionMiddleware(sessions=sessions),
-            Stage.PROXY: ProxyMiddleware(proxies=proxies or StaticProxyPool(allow_direct=config.allow_direct)),
+            Stage.PROXY: ProxyMiddleware(
+                proxies=proxies or StaticProxyPool(allow_direct=config.allow_direct)
+            ),
             Stage.THROTTLE: ThrottleMiddleware(throttle=throttle),
             Stage.BLOCKS: BlockMiddleware(detector=detector or BlockDetector(), clock=clock),
             Stage.RETRY: RetryMiddleware(

@@ -220,7 +220,9 @@ def _safari(target: str, version: str, *, ios: bool, encodings: str = _ENCODINGS
             f"(KHTML, like Gecko) Version/{version} Mobile/15E148 Safari/604.1"
         )
     else:
-        agent = f"Mozilla/5.0 ({_MAC}) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/{version} Safari/605.1.15"
+        agent = (
+            f"Mozilla/5.0 ({_MAC}) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/{version} Safari/605.1.15"
+        )
     return Identity(
         id=f"safari{version.replace('.', '')}-{'ios' if ios else 'macos'}",
         family=Family.SAFARI,
@@ -286,9 +288,7 @@ class IdentitySpec:
         return self.accept_language or accept_language(self.locale, identity.family)
 
 
-def choose_identity(
-    identities: Sequence[Identity], *, device: Device | None, rng: random.Random
-) -> Identity:
+def choose_identity(identities: Sequence[Identity], *, device: Device | None, rng: random.Random) -> Identity:
     """A weighted random identity of the wanted device class (any class when None)."""
     candidates = [identity for identity in identities if device is None or identity.device is device]
     if not candidates:

@@ -111,9 +111,8 @@ class Timeouts:
         )
 
 
-def _normalise_headers(headers: Sequence[Header] | Mapping[str, str]) -> tuple[Header, ...]:
-    pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
-    normalised = tuple((name.strip().lower(), value) for name, value in pairs)
+def _normalise_headers(headers: Sequence[Header]) -> tuple[Header, ...]:
+    normalised = tuple((name.strip().lower(), value) for name, value in headers)
     reserved = sorted({name for name, _ in normalised} & RESERVED_HEADERS)
     if reserved:
         raise InvalidInput(
@@ -136,7 +135,7 @@ class Request:
 
     url: str
     method: str = "GET"
-    headers: tuple[Header, ...] = ()
+    headers: Sequence[Header] = ()
     body: bytes | None = None
     site: Site = Site.GENERIC
     marketplace: str | None = None

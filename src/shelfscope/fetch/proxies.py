@@ -45,7 +45,9 @@ class Proxy:
         if parts.scheme not in _SCHEMES or not parts.hostname or not parts.port:
             raise InvalidInput(f"proxy {self.id}: not a scheme://host:port URL", field="url")
         if self.max_concurrency < 1:
-            raise InvalidInput(f"proxy {self.id}: max_concurrency must be at least 1", field="max_concurrency")
+            raise InvalidInput(
+                f"proxy {self.id}: max_concurrency must be at least 1", field="max_concurrency"
+            )
 
     @property
     def redacted_url(self) -> str:

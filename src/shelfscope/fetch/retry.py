@@ -66,7 +66,12 @@ class RetryMiddleware:
             self._breaker.record(host, ok=not isinstance(error, HOST_FAILURES))
             if error is None:
                 assert response is not None
-                self._report(exchange, elapsed=elapsed, error=None, decision=Decision(action=Action.ACCEPT, retry=False))
+                self._report(
+                    exchange,
+                    elapsed=elapsed,
+                    error=None,
+                    decision=Decision(action=Action.ACCEPT, retry=False),
+                )
                 return dataclasses.replace(response, attempts=exchange.attempt)
             decision = self._policy.decide(error, attempt=exchange.attempt)
             self._report(exchange, elapsed=elapsed, error=error, decision=decision)

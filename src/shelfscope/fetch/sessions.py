@@ -89,11 +89,18 @@ class SessionPool:
         self._prefix = uuid.uuid4().hex[:6]
         self.retired_count = 0
 
-    def acquire(self, *, key: str, spec: IdentitySpec) -> FetchSession:
-        """A live session for ``key`` (new when fewer than ``per_key`` live), its use counted."""
+    def acquire(self, *, key: str, spec: IdentitySpec, prefer: FetchSession | None = None) -> FetchSession:
+        """A live session for ``key``, its use counted.
+
+        ``prefer`` (the session of a previous attempt) is kept while it is live, so a retry that
+        was not told to rotate stays the same visitor. Otherwise a new session is opened while
+        fewer than ``per_key`` are live, else the least used one is shared.
+        """
         now = self._clock.now()
         live = [session for session in self._by_key.get(key, []) if not self._expired(session, now)]
-        if len(live) < self._per_key:
+        if prefer is not None and prefer in live:
+            session = prefer
+        elif len(live) < self._per_key:
             session = self._create(key=key, spec=spec, now=now)
             live.append(session)
         else:

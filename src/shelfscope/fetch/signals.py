@@ -122,4 +122,6 @@ class FetchSignals:
             try:
                 listener(event)
             except Exception:
-                log.exception("fetch listener failed", listener=repr(listener), event=type(event).__name__)
+                log.exception(
+                    "fetch listener failed", listener=repr(listener), fetch_event=type(event).__name__
+                )

@@ -22,8 +22,6 @@ calls it directly. Keys read like paths so related figures group and sort togeth
 
 from __future__ import annotations
 
-from collections import Counter
-
 from shelfscope.fetch.proxies import DIRECT
 from shelfscope.fetch.signals import AttemptFinished, FetchEvent, RequestFinished
 
@@ -32,7 +30,7 @@ __all__ = ["FetchStats"]
 
 class FetchStats:
     def __init__(self) -> None:
-        self._values: Counter[str] = Counter()
+        self._values: dict[str, float] = {}
 
     def get(self, key: str) -> float:
         return self._values.get(key, 0)
@@ -48,7 +46,7 @@ class FetchStats:
             self._request(event)
 
     def _add(self, key: str, amount: float = 1) -> None:
-        self._values[key] += amount
+        self._values[key] = self._values.get(key, 0) + amount
 
     def _attempt(self, event: AttemptFinished) -> None:
         record = event.record

@@ -1,7 +1,7 @@
 """Politeness per host: a random pause between requests, longer when the host starts refusing.
 
 Each host is a *slot*. A request waits until the previous request to the slot started plus a
-delay drawn from its profile's :class:`DelayRange` (default 2–8 s). Reservations are taken
+delay drawn from its profile's :class:`DelayRange` (default 2-8 s). Reservations are taken
 without awaiting, so concurrent requests to one host queue up one delay apart instead of
 bursting together.
 
@@ -43,7 +43,7 @@ class DelayRange:
 
     def __post_init__(self) -> None:
         if not 0 <= self.low <= self.high:
-            raise InvalidInput(f"a delay range needs 0 <= low <= high, got {self.low}–{self.high}")
+            raise InvalidInput(f"a delay range needs 0 <= low <= high, got {self.low}-{self.high}")
 
     def draw(self, rng: random.Random) -> float:
         return self.low if self.low == self.high else rng.uniform(self.low, self.high)
@@ -112,7 +112,9 @@ class Throttle:
         record = event.record
         if record.error is None:
             previous = state.ok_latency
-            state.ok_latency = record.elapsed if previous is None else previous + _EWMA * (record.elapsed - previous)
+            state.ok_latency = (
+                record.elapsed if previous is None else previous + _EWMA * (record.elapsed - previous)
+            )
             state.penalty = 0.0 if state.penalty < 0.1 else state.penalty / 2
             return
         faster_than_pages = state.ok_latency is None or record.elapsed <= state.ok_latency

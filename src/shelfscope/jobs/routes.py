@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from shelfscope.api.deps import MemberDep, PlatformDep, SessionDep, ViewerDep
-from shelfscope.api.pagination import Page, PageParamsDep, paginate
+from shelfscope.api.pagination import IdPath, Page, PageParamsDep, paginate
 from shelfscope.errors import InvalidInput
 from shelfscope.jobs import service
 from shelfscope.jobs.demo import create_demo_runs
 from shelfscope.jobs.models import RunStatus
-from shelfscope.jobs.schemas import DemoRunsCreate, RunOut, ScheduleCreate, ScheduleOut, ScheduleUpdate
+from shelfscope.jobs.schemas import (
+    DemoRunsCreate,
+    RunOut,
+    RunsCreated,
+    ScheduleCreate,
+    ScheduleOut,
+    ScheduleUpdate,
+)
 
 __all__ = ["router"]
 
 router = APIRouter()
-
-IdPath = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 @router.get("/runs", response_model=Page[RunOut], tags=["runs"], summary="Runs, newest first")
@@ -59,14 +64,14 @@ def retry_run(run_id: IdPath, principal: MemberDep, session: SessionDep, platfor
 
 @router.post(
     "/runs/demo",
-    response_model=list[RunOut],
+    response_model=RunsCreated,
     status_code=status.HTTP_201_CREATED,
     tags=["runs"],
     summary="Queue demo runs that count slowly",
 )
 def create_demo(
     body: DemoRunsCreate, principal: MemberDep, session: SessionDep, platform: PlatformDep
-) -> list[RunOut]:
+) -> RunsCreated:
     runs = create_demo_runs(
         session,
         platform,
@@ -76,7 +81,7 @@ def create_demo(
         sleep_seconds=body.sleep_seconds,
         created_by_user_id=principal.user_id,
     )
-    return [RunOut.model_validate(run) for run in runs]
+    return RunsCreated(items=[RunOut.model_validate(run) for run in runs])
 
 
 @router.get("/schedules", response_model=Page[ScheduleOut], tags=["schedules"], summary="Schedules")

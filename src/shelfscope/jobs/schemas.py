@@ -11,7 +11,7 @@ from shelfscope.jobs.cadence import MAX_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS
 from shelfscope.jobs.demo import MAX_ITEMS, MAX_SLEEP_SECONDS
 from shelfscope.jobs.models import RunStatus
 
-__all__ = ["DemoRunsCreate", "RunOut", "ScheduleCreate", "ScheduleOut", "ScheduleUpdate"]
+__all__ = ["DemoRunsCreate", "RunOut", "RunsCreated", "ScheduleCreate", "ScheduleOut", "ScheduleUpdate"]
 
 _Strict = ConfigDict(extra="forbid", str_strip_whitespace=True)
 _Rows = ConfigDict(from_attributes=True)
@@ -43,6 +43,12 @@ class RunOut(BaseModel):
     heartbeat_at: datetime | None
     finished_at: datetime | None
     cancel_requested: bool
+
+
+class RunsCreated(BaseModel):
+    """Runs queued by one request; a collection, so it has ``items`` like every list response."""
+
+    items: list[RunOut]
 
 
 class DemoRunsCreate(BaseModel):

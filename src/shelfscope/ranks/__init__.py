@@ -13,6 +13,7 @@ from shelfscope.ranks.serp import (
     classify_amazon_page,
     detect_amazon_block,
     parse_serp,
+    require_search_page,
 )
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "classify_amazon_page",
     "detect_amazon_block",
     "parse_serp",
+    "require_search_page",
 ]

@@ -14,7 +14,6 @@ byte, from a look-ahead window, so a million-row report is never held in memory.
 from __future__ import annotations
 
 import codecs
-import io
 import re
 import zlib
 from collections.abc import Iterable, Iterator
@@ -91,7 +90,7 @@ def _chunks(document: Document) -> Iterator[bytes]:
         view = memoryview(document)
         for start in range(0, len(view), CHUNK_SIZE):
             yield bytes(view[start : start + CHUNK_SIZE])
-    elif isinstance(document, io.IOBase) or hasattr(document, "read"):
+    elif hasattr(document, "read"):
         reader: BinaryIO = document  # type: ignore[assignment]
         while chunk := reader.read(CHUNK_SIZE):
             yield chunk
@@ -166,9 +165,7 @@ class ReportText:
             yield pending[:position].decode("ascii")
             yield from self._decode_from_non_ascii(pending[position:], chunks)
             return
-        if pending:  # pragma: no cover - the loop always drains pending
-            yield pending.decode("ascii")
-        self.charset = self.charset or self.candidates[0]
+        self.charset = self.candidates[0]  # all ASCII: every candidate reads it the same
 
     def _decode_from_non_ascii(self, window: bytes, chunks: Iterator[bytes]) -> Iterator[str]:
         final = False

@@ -36,12 +36,12 @@ __all__ = ["AMAZON_PAGE_MARKERS", "AMAZON_RULES"]
 _CAPTCHA_FORM = Contains(b"/errors/validateCaptcha", case=True)
 _ROBOT_CHECK = Contains(b"To discuss automated access to Amazon data please contact", case=True)
 
-#: What each page type always carries, across the 2017–2026 layouts in the real fixtures.
+#: What each page type always carries, across the 2017-2026 layouts in the real fixtures.
 AMAZON_PAGE_MARKERS: dict[str, Matcher] = {
     "serp": AnyOf(
         Contains(b'data-component-type="s-search-result"', case=True),
         Contains(b"s-result-list", case=True),
-        Contains(b's-main-slot', case=True),
+        Contains(b"s-main-slot", case=True),
         Matches(rb"""pageType["']?\s*:\s*["']Search"""),
     ),
     "product": AnyOf(

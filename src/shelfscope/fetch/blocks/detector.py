@@ -1,9 +1,12 @@
 """Classify a response: a real page, or which kind of block.
 
-The detector holds one rule table per :class:`Site` and appends the vendor rules (AWS WAF,
-Akamai, Cloudflare) to every table. The first matching rule wins, so each site lists its most
-specific pages first. The engine's platform code owns these rules; feature parsers may keep their
-own page classifiers, but a page the detector calls blocked never reaches them.
+The detector holds one rule table per :class:`Site`, preceded by the vendor rules (AWS WAF,
+Akamai, Cloudflare): a vendor wall replaces the whole page and its markers are unambiguous,
+while a site table ends with catch-alls such as Amazon's wrong page type, which any non-Amazon
+page would also match. The first matching rule wins.
+
+The fetch engine (platform code) owns these rules. Feature parsers may keep their own page
+classifiers, but a page the detector calls blocked never reaches them.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from shelfscope.fetch.models import Request, Response, Site
 
 __all__ = ["DEFAULT_RULES", "BlockDetector"]
 
-#: Site-specific rules; :data:`VENDOR_RULES` are added after each of them.
+#: Site-specific rules; :data:`VENDOR_RULES` are checked before each of them.
 DEFAULT_RULES: Mapping[Site, tuple[BlockRule, ...]] = {
     Site.AMAZON: AMAZON_RULES,
     Site.SHOPEE: SHOPEE_RULES,
@@ -36,7 +39,7 @@ class BlockDetector:
         *,
         vendor_rules: Sequence[BlockRule] = VENDOR_RULES,
     ) -> None:
-        self._tables = {site: (*rules.get(site, ()), *vendor_rules) for site in Site}
+        self._tables = {site: (*vendor_rules, *rules.get(site, ())) for site in Site}
 
     def rules_for(self, site: Site) -> tuple[BlockRule, ...]:
         return self._tables[site]
@@ -46,5 +49,7 @@ class BlockDetector:
         return next((rule for rule in self._tables[page.request.site] if rule.when(page)), None)
 
     def classify(self, request: Request, response: Response, *, now: datetime) -> BlockRule | None:
-        page = Page(request=request, status=response.status, headers=response.headers, body=response.body, now=now)
+        page = Page(
+            request=request, status=response.status, headers=response.headers, body=response.body, now=now
+        )
         return self.classify_page(page)

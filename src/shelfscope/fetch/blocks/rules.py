@@ -65,7 +65,7 @@ class Page:
     @cached_property
     def json(self) -> object:
         """The body parsed as JSON, or None when it is not JSON."""
-        if not self.body.lstrip()[:1] in (b"{", b"["):
+        if self.body.lstrip()[:1] not in (b"{", b"["):
             return None
         try:
             parsed: object = json.loads(self.body)

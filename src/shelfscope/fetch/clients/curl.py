@@ -12,9 +12,11 @@ What it guarantees, and why:
   ``Cookie`` header per hop and keeps every ``Set-Cookie``, redirects included. That is also why
   redirects are followed here and not by curl.
 * **Bounded work.** ``timeouts.total`` caps the whole request (all hops); ``connect`` the
-  handshake; ``read`` is curl's low-speed limit (less than 1 byte/s for that long aborts). The
-  body streams into a buffer that refuses to grow past ``max_body_bytes`` (decompressed size,
-  so a compression bomb stops too): that is :class:`ResponseTooLarge`, not a truncated page.
+  handshake; ``read`` the longest silence: from sending a request to its first body byte, and
+  between body chunks (a deadline pushed back by every chunk; curl's own low-speed limit
+  averages over seconds and misses short stalls). The body streams into a buffer that refuses
+  to grow past ``max_body_bytes`` (decompressed size, so a compression bomb stops too): that is
+  :class:`ResponseTooLarge`, not a truncated page.
 * **Bounded memory.** curl_cffi sessions grow over long runs (curl_cffi #406, #607). A curl
   session is closed when its fetch session retires and recycled after ``recycle_after``
   requests; cookies live in the fetch session, so recycling loses nothing.
@@ -25,15 +27,16 @@ Every curl failure is translated once (:mod:`._curl_errors`), keeping the cause.
 from __future__ import annotations
 
 import asyncio
-import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urljoin
 
-from curl_cffi.const import CurlHttpVersion, CurlOpt
+from curl_cffi.const import CurlHttpVersion
 from curl_cffi.curl import CURL_WRITEFUNC_ERROR, CurlError
 from curl_cffi.requests import AsyncSession
+from curl_cffi.requests import Response as CurlResponse
 
 from shelfscope.errors import Timeout
 from shelfscope.fetch.clients._curl_errors import translate_curl_error
@@ -51,17 +54,22 @@ _HTTP_VERSIONS = {1: "1.0", 2: "1.1", 3: "2", 30: "3"}
 
 
 class _BodyBuffer:
-    """Collects the (decoded) body and aborts the transfer once it passes ``limit`` bytes."""
+    """Collects the (decoded) body, reports progress, and aborts once it passes ``limit`` bytes.
 
-    def __init__(self, limit: int) -> None:
+    curl calls :meth:`write` on the event loop's thread, so ``on_data`` may touch loop objects.
+    """
+
+    def __init__(self, limit: int, on_data: Callable[[], None]) -> None:
         self.limit, self.size, self.exceeded = limit, 0, False
+        self._on_data = on_data
         self._chunks: list[bytes] = []
 
     def write(self, chunk: bytes) -> int:
+        self._on_data()
         self.size += len(chunk)
         if self.size > self.limit:
             self.exceeded = True
-            return cast(int, CURL_WRITEFUNC_ERROR)
+            return CURL_WRITEFUNC_ERROR
         self._chunks.append(chunk)
         return len(chunk)
 
@@ -75,9 +83,18 @@ class _Handle:
 
     curl: AsyncSession[Any]
     session: FetchSession
-    read_timeout: float
     requests: int = 0
     in_flight: int = 0
+
+
+@dataclass(frozen=True)
+class _Hop:
+    """One request of a redirect chain: where, how, and how long it may still take."""
+
+    url: str
+    method: str
+    body: bytes | None
+    remaining: float
 
 
 class CurlClient:
@@ -116,92 +133,103 @@ class CurlClient:
 
     async def send(self, request: Request, *, session: FetchSession) -> Response:
         timeouts = request.timeouts or self._timeouts
-        handle = self._checkout(session, read_timeout=timeouts.read)
-        started = time.perf_counter()
+        handle = self._checkout(session)
         try:
             async with asyncio.timeout(timeouts.total):
-                return await self._follow(handle, request, timeouts=timeouts, started=started)
+                return await self._follow(handle, request, timeouts=timeouts)
         except TimeoutError as exc:
             raise Timeout(f"{request.url}: no complete answer within {timeouts.total:g} s") from exc
         finally:
             handle.in_flight -= 1
             await self._reap()
 
-    async def _follow(self, handle: _Handle, request: Request, *, timeouts: Timeouts, started: float) -> Response:
-        session, limit = handle.session, request.max_body_bytes or self._max_body_bytes
-        url, method, body = request.url, request.method, request.body
+    async def _follow(self, handle: _Handle, request: Request, *, timeouts: Timeouts) -> Response:
+        """Send ``request`` and follow its redirects, keeping cookies and counting wire bytes."""
+        session, started = handle.session, time.perf_counter()
+        hop = _Hop(url=request.url, method=request.method, body=request.body, remaining=timeouts.total)
         bytes_in = bytes_out = 0
-        for hop in range(self._max_redirects + 1):
-            remaining = timeouts.total - (time.perf_counter() - started)
-            if remaining < 0.001:
-                raise Timeout(f"{request.url}: no complete answer within {timeouts.total:g} s")
-            connect = min(timeouts.connect, remaining)
-            buffer = _BodyBuffer(limit)
-            try:
-                reply = await handle.curl.request(
-                    method,  # type: ignore[arg-type]
-                    url,
-                    headers=identity_headers(request, session=session, url=url),
-                    data=body,
-                    proxy=session.proxy.url if session.proxy is not None else None,
-                    timeout=(connect, max(remaining - connect, 0.001)),
-                    allow_redirects=False,
-                    accept_encoding=_DECODABLE,
-                    content_callback=buffer.write,
-                )
-            except CurlError as exc:
-                if buffer.exceeded:
-                    message = f"{url}: body larger than {limit} bytes; the rest was not downloaded"
-                    raise ResponseTooLarge(message, limit=limit) from exc
-                raise translate_curl_error(exc, url=url) from exc
+        for redirects in range(self._max_redirects + 1):
+            reply, body = await self._send_hop(handle, request, hop, timeouts=timeouts)
             received: tuple[Header, ...] = tuple(
                 (name.lower(), value or "") for name, value in reply.headers.multi_items()
             )
-            session.cookies.store(url, received)
+            session.cookies.store(hop.url, received)
             bytes_in += reply.header_size + reply.download_size
             bytes_out += reply.request_size + reply.upload_size
             location = reply.headers.get("location")
-            if reply.status_code in _REDIRECTS and location and hop < self._max_redirects:
-                url = urljoin(url, location)
+            if reply.status_code in _REDIRECTS and location and redirects < self._max_redirects:
+                method, body_out = hop.method, hop.body
                 if reply.status_code in {301, 302, 303} and method not in {"GET", "HEAD"}:
-                    method, body = "GET", None
+                    method, body_out = "GET", None
+                remaining = timeouts.total - (time.perf_counter() - started)
+                hop = _Hop(url=urljoin(hop.url, location), method=method, body=body_out, remaining=remaining)
                 continue
             return Response(
-                url=url,
+                url=hop.url,
                 status=reply.status_code,
                 headers=received,
-                body=buffer.value(),
+                body=body,
                 elapsed=time.perf_counter() - started,
                 bytes_in=bytes_in,
                 bytes_out=bytes_out,
                 http_version=_HTTP_VERSIONS.get(int(reply.http_version), str(reply.http_version)),
-                redirects=hop,
+                redirects=redirects,
                 identity_id=session.identity.id,
                 session_id=session.id,
                 proxy_id=session.proxy_id,
             )
         raise AssertionError("unreachable: the last hop always returns")  # pragma: no cover
 
-    def _checkout(self, session: FetchSession, *, read_timeout: float) -> _Handle:
+    async def _send_hop(
+        self, handle: _Handle, request: Request, hop: _Hop, *, timeouts: Timeouts
+    ) -> tuple[CurlResponse, bytes]:
+        """One HTTP exchange; curl failures, silences and oversized bodies become our errors."""
+        if hop.remaining < 0.001:
+            raise Timeout(f"{request.url}: no complete answer within {timeouts.total:g} s")
+        session, limit = handle.session, request.max_body_bytes or self._max_body_bytes
+        connect = min(timeouts.connect, hop.remaining)
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(timeouts.read) as silence:
+                buffer = _BodyBuffer(limit, on_data=lambda: silence.reschedule(loop.time() + timeouts.read))
+                reply = await handle.curl.request(
+                    hop.method,  # type: ignore[arg-type]
+                    hop.url,
+                    headers=identity_headers(request, session=session, url=hop.url),
+                    data=hop.body,
+                    proxy=session.proxy.url if session.proxy is not None else None,
+                    timeout=(connect, max(hop.remaining - connect, 0.001)),
+                    allow_redirects=False,
+                    accept_encoding=_DECODABLE,
+                    content_callback=buffer.write,
+                )
+        except TimeoutError as exc:
+            raise Timeout(f"{hop.url}: nothing received for {timeouts.read:g} s") from exc
+        except CurlError as exc:
+            if buffer.exceeded:
+                message = f"{hop.url}: body larger than {limit} bytes; the rest was not downloaded"
+                raise ResponseTooLarge(message, limit=limit) from exc
+            raise translate_curl_error(exc, url=hop.url) from exc
+        return reply, buffer.value()
+
+    def _checkout(self, session: FetchSession) -> _Handle:
         """The curl session for ``session``, opened or recycled as needed; counted as in use."""
         for session_id, stale in list(self._handles.items()):
             if stale.session.retired:
                 self._retire(session_id)
         handle = self._handles.get(session.id)
-        if handle is not None and (handle.requests >= self._recycle_after or handle.read_timeout != read_timeout):
+        if handle is not None and handle.requests >= self._recycle_after:
             self._retire(session.id)
             handle = None
         if handle is None:
-            handle = _Handle(curl=self._open(session, read_timeout), session=session, read_timeout=read_timeout)
+            handle = _Handle(curl=self._open(session), session=session)
             self._handles[session.id] = handle
         handle.requests += 1
         handle.in_flight += 1
         return handle
 
-    def _open(self, session: FetchSession, read_timeout: float) -> AsyncSession[Any]:
+    def _open(self, session: FetchSession) -> AsyncSession[Any]:
         self.sessions_opened += 1
-        # A transfer slower than 1 byte/s for `read` seconds is a stalled read.
-        stall = {CurlOpt.LOW_SPEED_LIMIT: 1, CurlOpt.LOW_SPEED_TIME: math.ceil(read_timeout)}
         return AsyncSession(
             impersonate=session.identity.impersonate,
             default_headers=False,
@@ -210,7 +238,6 @@ class CurlClient:
             discard_cookies=True,
             max_clients=self._max_connections,
             verify=self._verify,
-            curl_options=cast(dict[CurlOpt, str], stall),  # curl_cffi types option values as str
         )
 
     def _retire(self, session_id: str) -> None:

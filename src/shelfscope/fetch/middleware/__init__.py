@@ -5,10 +5,10 @@ from __future__ import annotations
 from shelfscope.fetch.middleware.blocks import BlockMiddleware
 from shelfscope.fetch.middleware.identity import IdentityMiddleware
 from shelfscope.fetch.middleware.proxy import ProxyMiddleware
-from shelfscope.fetch.retry import RetryMiddleware
 from shelfscope.fetch.middleware.session import SessionMiddleware
 from shelfscope.fetch.middleware.stats import StatsMiddleware
 from shelfscope.fetch.middleware.throttle import ThrottleMiddleware
+from shelfscope.fetch.retry import RetryMiddleware
 
 __all__ = [
     "BlockMiddleware",

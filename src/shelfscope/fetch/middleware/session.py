@@ -1,8 +1,9 @@
 """Session middleware: every attempt runs inside a live session of the right key.
 
 The key groups requests that may share a visitor: same site, marketplace (or host), device
-class and language. Retired sessions (blocked, too old, used up) are never handed out; the retry
-middleware retires a session when the policy says to rotate, so the next attempt gets a new one.
+class and language. A retry keeps the session of the previous attempt unless the retry
+middleware retired it (the policy said rotate), in which case the attempt gets another one.
+Retired sessions (blocked, too old, used up) are never handed out.
 """
 
 from __future__ import annotations
@@ -26,5 +27,5 @@ class SessionMiddleware:
     async def __call__(self, exchange: Exchange, call_next: Handler) -> Response:
         spec = exchange.require_spec()
         key = session_key(exchange.request, device=spec.device, language=spec.accept_language or spec.locale)
-        exchange.session = self._sessions.acquire(key=key, spec=spec)
+        exchange.session = self._sessions.acquire(key=key, spec=spec, prefer=exchange.session)
         return await call_next(exchange)

@@ -14,7 +14,7 @@ from shelfscope.ranks.serp.blocks import (
     detect_amazon_block,
 )
 from shelfscope.ranks.serp.model import PageType, Placement, PlacementKind, SerpPage, SerpResult
-from shelfscope.ranks.serp.parser import parse_serp
+from shelfscope.ranks.serp.parser import parse_serp, require_search_page
 
 __all__ = [
     "AMAZON_BLOCK_RULES",
@@ -28,4 +28,5 @@ __all__ = [
     "detect_amazon_block",
     "is_valid_asin",
     "parse_serp",
+    "require_search_page",
 ]

@@ -2,9 +2,9 @@
 
 Amazon answers a scraper with several kinds of pages instead of the one requested. Each needs
 a different reaction (rotate the session, slow down, give up on the proxy), and none of them
-may ever be recorded as "0 results". The rules are a table of stable markers so that the fetch
-engine's block detection and the SERP parser share one definition; adding a new wall shape is
-adding a row.
+may ever be recorded as "0 results". The rules are a table of stable markers, a pure function
+of the body, so that any caller can use them: the SERP parser, the re-parse of archived pages,
+the fetch engine. Adding a new wall shape is adding a row.
 
 Markers are plain substrings of the HTML, chosen to be independent of attribute order and
 quoting (the fixtures include pages re-serialised by BeautifulSoup). Matching is a handful of
@@ -12,11 +12,16 @@ quoting (the fixtures include pages re-serialised by BeautifulSoup). Matching is
 every wall seen so far is under 10 kB, while real search and product pages are hundreds of kB,
 so a marker string that happens to occur inside a real page's scripts cannot turn it into a
 block.
+
+Kinds use the fetch engine's vocabulary (:mod:`shelfscope.fetch.blocks`, which keeps its own
+status-aware rules), so that a block seen by the fetcher and one found when an archived page is
+re-parsed are counted alike. These rules read the body alone, which is all an archived page has.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from shelfscope.ranks.serp.model import PageType
 
@@ -69,19 +74,23 @@ AMAZON_BLOCK_RULES: tuple[BlockRule, ...] = (
         any_of=("gokuProps", "AwsWafIntegration", "token.awswaf.com"),
     ),
     BlockRule(
-        kind="bm_verify",
+        kind="akamai_bm_verify",
         why="bot-manager interstitial that meta-refreshes to /_sec/verify",
         any_of=("/_sec/verify", "bm-verify"),
     ),
     BlockRule(
-        kind="service_unavailable",
-        why="the 503 'Sorry! Something went wrong' page with the dogs of Amazon",
-        any_of=("ref=cs_503", "/dogsofamazon", "Dogs of Amazon"),
+        kind="dogs_503",
+        why="the 503 'Sorry! Something went wrong!' page with the dogs of Amazon",
+        any_of=("ref=cs_503", "/dogsofamazon", "/error/dogs/", "Sorry! Something went wrong"),
     ),
     BlockRule(
-        kind="captcha",
-        why="any other page from the CAPTCHA host or with the old 'Robot Check' title",
-        any_of=("opfcaptcha.amazon", "<title>Robot Check</title>"),
+        kind="robot_check",
+        why="any other page of the robot-check template (CAPTCHA host, automated-access notice)",
+        any_of=(
+            "opfcaptcha.amazon",
+            "To discuss automated access to Amazon data please contact",
+            "<title>Robot Check</title>",
+        ),
     ),
 )
 
@@ -93,10 +102,15 @@ SEARCH_PAGE_MARKERS: tuple[str, ...] = (
 """Any of these makes a page a search page. Product, Best Sellers and home pages have none."""
 
 
+@cache
+def _encoded(marker: str) -> bytes:
+    return marker.encode()
+
+
 def _contains(text: str | bytes, marker: str) -> bool:
     # Markers are ASCII or UTF-8; a body still in bytes is searched without decoding it.
     if isinstance(text, bytes):
-        return marker.encode() in text
+        return _encoded(marker) in text
     return marker in text
 
 

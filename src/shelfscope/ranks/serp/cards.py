@@ -32,6 +32,7 @@ _WHOLE_PAGE = "title, .s-main-slot, #search, #navbar, #nav-belt"
 _PRODUCT_LINK = re.compile(r"(?:/dp/|dp%2F)([A-Z0-9]{10})")
 _DIGIT = re.compile(r"\d")
 _BARE_COUNT = re.compile(r"\(?[\d.,\u00a0\u202f ]+\)?")
+_BY_ROW_FIRST_SPAN = "div.a-row > span:first-child:nth-last-child(2)"
 _BY_WORDS = frozenset({"by", "von", "de", "di", "par", "door", "av", "od", "przez", "från"})
 
 
@@ -135,13 +136,15 @@ def _brand(card: LexborNode) -> str | None:
         if _is_brand_heading(h2):
             return visible_text(h2) or None
     # "von <brand>" (legacy) / "by <brand>" (2020-2022 list view): a row of exactly two spans.
-    for row in card.css("div.a-row"):
-        spans = [child for child in row.iter() if child.tag == "span"]
-        if len(spans) == 2 and sum(1 for _ in row.iter()) == 2:
-            word = visible_text(spans[0]).lower()
-            brand = visible_text(spans[1])
-            if word in _BY_WORDS and brand:
-                return brand
+    for word_span in card.css(_BY_ROW_FIRST_SPAN):
+        brand_span = word_span.next
+        while brand_span is not None and not brand_span.is_element_node:
+            brand_span = brand_span.next
+        if brand_span is None or visible_text(word_span).lower() not in _BY_WORDS:
+            continue
+        brand = visible_text(brand_span)
+        if brand:
+            return brand
     return None
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from shelfscope.errors import ParseError
+from shelfscope.errors import Blocked, ParseError
 from shelfscope.marketplaces import AmazonMarketplace, amazon_marketplace
 from shelfscope.ranks.serp.asin import is_valid_asin
 from shelfscope.ranks.serp.blocks import classify_amazon_page
@@ -26,7 +26,7 @@ from shelfscope.ranks.serp.numbers import parse_count, parse_price, parse_rating
 from shelfscope.ranks.serp.placements import read_placements, result_list_rows
 from shelfscope.ranks.serp.sponsored import sponsored_signals
 
-__all__ = ["decode_html", "parse_serp"]
+__all__ = ["decode_html", "parse_serp", "require_search_page"]
 
 MAX_PLAUSIBLE_PRICE = Decimal(100_000_000)
 """Above any real listing in any Amazon currency (JPY and INR included)."""
@@ -98,6 +98,22 @@ def parse_serp(html: str | bytes, *, marketplace: str) -> SerpPage:
         results=results,
         placements=read_placements(tree, rows=rows, legacy=layout == "legacy"),
     )
+
+
+def require_search_page(page: SerpPage) -> SerpPage:
+    """``page`` if it is a search page; otherwise the error a rank check must record.
+
+    A wall raises :class:`~shelfscope.errors.Blocked` (retry with a fresh session), a page of
+    the wrong type raises :class:`ParseError`. Neither may become "not ranked".
+    """
+    if page.page_type == "blocked":
+        raise Blocked(
+            f"Amazon {page.marketplace} answered with a {page.block_kind} page",
+            kind=page.block_kind or "unknown",
+        )
+    if page.page_type != "search":
+        raise ParseError(f"Amazon {page.marketplace} answered with a page that is not a search page")
+    return page
 
 
 def _results(cards: list[LexborNode], *, layout: Layout, market: AmazonMarketplace) -> tuple[SerpResult, ...]:

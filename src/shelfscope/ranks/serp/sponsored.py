@@ -22,7 +22,8 @@ LABEL_SELECTOR = (
     ".s-sponsored-label-info-icon, .s-sponsored-label-text, h5.s-sponsored-header"
 )
 AD_CLICK_PATHS = ("/sspa/click", "picassoRedirect")
-"""Ad click-through links: /sspa/click (2024+) and picassoRedirect (2019-2023)."""
+"""Ad click-through links: /sspa/click (2024+) and picassoRedirect (2019-2023). Spelled out in
+:func:`sponsored_signals`, which runs for every link of every card."""
 SSPA_REF = re.compile(r"sr_\d+_\d+_sspa|sr(?:=|%3D)\d+-\d+-spons")
 """Sponsored refs on the product link (ref=sr_1_N_sspa, sr=8-N-spons), also URL-encoded inside a
 redirect. A pattern, because "-spons" alone also occurs in product-name slugs."""
@@ -44,8 +45,8 @@ def sponsored_signals(card: LexborNode) -> frozenset[str]:
         found.add("label")
     for link in card.css("a[href]"):
         href = link.attributes.get("href") or ""
-        if any(path in href for path in AD_CLICK_PATHS):
+        if "/sspa/click" in href or "picassoRedirect" in href:
             found.add("ad_click_link")
-        if SSPA_REF.search(href):
+        if ("sspa" in href or "spons" in href) and SSPA_REF.search(href):
             found.add("sspa_ref")
     return frozenset(found)

@@ -39,12 +39,12 @@ def read_flat_file(
     and ``ParseError`` on an empty document or an unreadable value.
     """
     rows, layout = _open_rows(spec, lines)
-    typing = _RecordTyping(spec, layout, context=context)
+    typed = _RecordTyping(spec, layout, context=context)
     builder = RowBuilder(spec, context=context)
     for line_number, cells in rows:
         if not any(cell.strip() for cell in cells) or layout.is_header_repeat(cells):
             continue
-        record, raw = typing.record(cells, line_number=line_number)
+        record, raw = typed.record(cells, line_number=line_number)
         yield from builder.rows(record, raw=raw, line_number=line_number)
 
 

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from shelfscope.errors import ContractChanged
 
@@ -21,6 +22,7 @@ __all__ = ["HeaderLayout", "normalise_header", "read_layout"]
 _SEPARATORS = re.compile(r"[\s\-_.]+")
 
 
+@lru_cache(maxsize=4096)  # every data line is checked against the header: keep that cheap
 def normalise_header(name: str) -> str:
     """``"Event Type"``, ``event-type``, ``EVENT_TYPE`` and ``\\ufeffEventType`` → ``eventtype``."""
     text = unicodedata.normalize("NFKC", name).replace("\ufeff", "").strip()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from shelfscope.api.deps import PlatformDep, SessionDep
+from shelfscope.api.pagination import IdPath
 from shelfscope.auth.api_keys import create_api_key, list_api_keys, revoke_api_key
 from shelfscope.auth.members import list_members
 from shelfscope.auth.principal import Role
@@ -94,7 +95,7 @@ def _role(value: str) -> Role | None:
 def revoke_key(
     request: Request,
     *,
-    api_key_id: Annotated[int, Path(ge=1, le=2**62)],
+    api_key_id: IdPath,
     web: WebContextDep,
     session: SessionDep,
     platform: PlatformDep,

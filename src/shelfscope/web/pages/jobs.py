@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shelfscope.api.deps import PlatformDep, SessionDep
+from shelfscope.api.pagination import IdPath
 from shelfscope.auth.principal import Role
 from shelfscope.jobs.models import RunStatus
 from shelfscope.jobs.registry import known_kinds, load_task_modules
@@ -25,7 +26,6 @@ __all__ = ["router", "status_counts"]
 
 router = APIRouter(include_in_schema=False)
 
-RunId = Annotated[int, Path(ge=1, le=2**62)]
 STATUS_ORDER = [status.value for status in RunStatus]
 CANCELLABLE = (RunStatus.QUEUED.value, RunStatus.RUNNING.value)
 RETRYABLE = (RunStatus.FAILED.value, RunStatus.CANCELLED.value, RunStatus.PARTIAL.value)
@@ -86,7 +86,7 @@ def jobs_page(
 
 
 @router.get("/jobs/{run_id}")
-def run_page(request: Request, run_id: RunId, web: WebContextDep, session: SessionDep) -> Response:
+def run_page(request: Request, run_id: IdPath, web: WebContextDep, session: SessionDep) -> Response:
     run = get_run(session, workspace_id=web.workspace.id, run_id=run_id)
     children, child_total = list_runs(session, workspace_id=web.workspace.id, parent_id=run.id, limit=50)
     return render(
@@ -105,7 +105,7 @@ def run_page(request: Request, run_id: RunId, web: WebContextDep, session: Sessi
 
 @router.post("/jobs/{run_id}/cancel")
 def cancel(
-    request: Request, run_id: RunId, web: WebContextDep, session: SessionDep, platform: PlatformDep
+    request: Request, run_id: IdPath, web: WebContextDep, session: SessionDep, platform: PlatformDep
 ) -> Response:
     web.principal.require(Role.MEMBER)
     with user_errors(request, session):
@@ -119,7 +119,7 @@ def cancel(
 
 @router.post("/jobs/{run_id}/retry")
 def retry(
-    request: Request, run_id: RunId, web: WebContextDep, session: SessionDep, platform: PlatformDep
+    request: Request, run_id: IdPath, web: WebContextDep, session: SessionDep, platform: PlatformDep
 ) -> Response:
     web.principal.require(Role.MEMBER)
     with user_errors(request, session, success=f"Run #{run_id} queued again"):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from shelfscope.alerts.notifications import list_notifications, mark_all_read, mark_read
 from shelfscope.api.deps import PlatformDep, SessionDep
+from shelfscope.api.pagination import IdPath
 from shelfscope.web.context import WebContext, WebContextDep
 from shelfscope.web.flash import flash
 from shelfscope.web.forms import back_to
@@ -59,7 +60,7 @@ def notifications_page(
 def read_one(
     request: Request,
     *,
-    notification_id: Annotated[int, Path(ge=1, le=2**62)],
+    notification_id: IdPath,
     web: WebContextDep,
     session: SessionDep,
     platform: PlatformDep,

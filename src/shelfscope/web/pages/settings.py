@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 from zoneinfo import available_timezones
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from shelfscope.api.deps import PlatformDep, SessionDep
+from shelfscope.api.pagination import IdPath
 from shelfscope.auth.invitations import create_invitation, list_invitations, revoke_invitation
 from shelfscope.auth.members import change_member_role, list_members, remove_member
 from shelfscope.auth.principal import Role
@@ -27,7 +28,6 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 MEMBERS_PATH = "/settings/members"
-IdPath = Annotated[int, Path(ge=1, le=2**62)]
 FormStr = Annotated[str, Form()]
 TIMEZONE_OPTIONS = [(zone, zone.replace("_", " ")) for zone in sorted(available_timezones())]
 
