@@ -53,6 +53,20 @@ def test_retired_sessions_are_never_handed_out_again() -> None:
     assert sessions.retired_count == 1
 
 
+def test_every_session_serves_exactly_its_uses_when_several_expire_together() -> None:
+    clock = FakeClock()
+    sessions = pool(clock, per_key=3, max_uses=5)
+    served = {session.id: session for session in (sessions.acquire(key="k", spec=SPEC) for _ in range(60))}
+    live = sessions.live("k")
+    retired = [session for session in served.values() if session.retired]
+    # None is lost: every session is either live or retired for its uses, and the uses add up.
+    assert len(live) == 3
+    assert len(retired) + len(live) == len(served)
+    assert {session.retired_reason for session in retired} == {"uses"}
+    assert all(session.uses == 5 for session in retired)
+    assert sum(session.uses for session in served.values()) == 60
+
+
 def test_requests_spread_over_the_live_sessions_of_a_key() -> None:
     clock = FakeClock()
     sessions = pool(clock, per_key=3)

@@ -97,7 +97,8 @@ class SessionPool:
         fewer than ``per_key`` are live, else the least used one is shared.
         """
         now = self._clock.now()
-        live = [session for session in self._by_key.get(key, []) if not self._expired(session, now)]
+        # A copy: retiring an expired session removes it from the key's list.
+        live = [session for session in list(self._by_key.get(key, [])) if not self._expired(session, now)]
         if prefer is not None and prefer in live:
             session = prefer
         elif len(live) < self._per_key:
