@@ -23,6 +23,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # help texts say "[default: …]" literally; markup would swallow it
 )
 
 # Each module exposes ``register(app)`` adding its commands or command groups.

@@ -60,8 +60,8 @@ def _bootstrap_owner(platform: Platform, *, email: str | None, password: str | N
 
 
 def serve(
-    host: Annotated[str | None, typer.Option(help="Interface to listen on [default: 127.0.0.1].")] = None,
-    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port [default: 8000].")] = None,
+    host: Annotated[str | None, typer.Option(help="Interface to listen on (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default 8000).")] = None,
     no_worker: Annotated[
         bool, typer.Option("--no-worker", help="Serve only the web; run `shelfscope worker` elsewhere.")
     ] = False,

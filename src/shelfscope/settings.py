@@ -29,6 +29,7 @@ __all__ = [
     "FetchDelay",
     "FetchSettings",
     "JobsSettings",
+    "RanksSettings",
     "SandboxSettings",
     "Settings",
     "VaultSettings",
@@ -241,6 +242,58 @@ class FetchSettings(BaseModel):
         return self
 
 
+class RanksSettings(BaseModel):
+    """Keyword rank tracking: where storefronts are, page sharing, pauses and the raw-page archive."""
+
+    amazon_base_url: str | None = Field(
+        None,
+        description=(
+            "Storefront base URL; {domain} (amazon.de) and {code} (de) are filled in per marketplace. "
+            "Unset: https://www.{domain}, or the sandbox's storefronts when the sandbox runs."
+        ),
+    )
+    page_cache_seconds: float = Field(
+        600.0,
+        ge=0,
+        description=(
+            "A search page fetched for one job serves every job needing the same (marketplace, "
+            "keyword, page) for this long, across workspaces; 0 turns sharing off."
+        ),
+    )
+    pauses_enabled: bool = Field(
+        True,
+        description=(
+            "Random pauses between jobs and between a job's keyword checks. Off in tests; "
+            "the sandbox mode turns them off too."
+        ),
+    )
+    job_pause_min_seconds: float = Field(5.0, ge=0, description="Shortest pause between two dispatched jobs.")
+    job_pause_max_seconds: float = Field(15.0, ge=0, description="Longest pause between two dispatched jobs.")
+    schedule_jitter: float = Field(
+        0.1,
+        ge=0,
+        le=0.5,
+        description="Random share of a job's interval added or taken from its next run, so jobs spread out.",
+    )
+    start_jitter_seconds: float = Field(
+        60.0, ge=0, description="A new or resumed job first runs within this many seconds."
+    )
+    snapshot_pages: int = Field(
+        3, ge=1, le=7, description="Pages of results kept per keyword and run for share-of-voice analysis."
+    )
+    max_keywords_per_job: int = Field(1000, ge=1, description="Most keywords one tracking job may hold.")
+    archive_dir: Path | None = Field(None, description="Where raw pages are archived. Unset: <data_dir>/archive.")
+    archive_retention_days: int = Field(
+        90, ge=1, description="Archived raw pages older than this are deleted; reparse cannot go further back."
+    )
+
+    @model_validator(mode="after")
+    def _ordered_pauses(self) -> RanksSettings:
+        if self.job_pause_min_seconds > self.job_pause_max_seconds:
+            raise ValueError("ranks.job_pause_min_seconds exceeds ranks.job_pause_max_seconds")
+        return self
+
+
 class WebSettings(BaseModel):
     """The HTTP server."""
 
@@ -297,6 +350,7 @@ class Settings(BaseSettings):
     sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
+    ranks: RanksSettings = Field(default_factory=RanksSettings)
 
     @classmethod
     def settings_customise_sources(

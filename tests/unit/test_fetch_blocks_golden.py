@@ -14,7 +14,20 @@ from pathlib import Path
 
 import pytest
 
-from shelfscope.fetch import BlockDetector, Request, Response, Site
+from shelfscope.clock import FakeClock
+from shelfscope.errors import Blocked, RateLimited
+from shelfscope.fetch import (
+    BlockDetector,
+    ClockSleep,
+    FakeClient,
+    FetchEngine,
+    Mode,
+    Reply,
+    Request,
+    Response,
+    Site,
+)
+from shelfscope.settings import Settings
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
 DETECTOR = BlockDetector()
@@ -213,3 +226,42 @@ def test_rules_of_one_site_do_not_fire_on_anothers_pages(real_fixtures: Path) ->
     # Vendor walls are recognised whatever the site.
     waf = (real_fixtures / "amazon" / "blocked" / "fr_waf-js-challenge_2026_pc-rachat.html").read_bytes()
     assert classify(Site.GENERIC, "https://example.com/", waf) == "aws_waf_challenge"
+
+
+async def test_real_shopee_answers_through_the_whole_engine(real_fixtures: Path, settings: Settings) -> None:
+    folder = real_fixtures / "shopee"
+    limited = json.loads((folder / "shopee_vn_pdp_get_pc_429_derived_pricetracker.json").read_text())
+    limited_answer = limited["endpointEvidence"]["productDetail"]["response"]
+    probe = json.loads((folder / SHOPEE_PROBE).read_text())
+    anti_bot = next(entry for entry in probe if str(entry["url"]).endswith("/shop/get_shop_tab"))
+    product = json.loads(
+        (folder / "shopee_vn_pdp_get_pc_multivariant_sanitized_pricetracker.json").read_text()
+    )
+    product_body = json.dumps(product["endpointEvidence"]["productDetail"]["response"]).encode()
+    base = "https://shopee.vn/api/v4"
+    client = FakeClient(
+        {
+            f"{base}/pdp/get_pc?item_id=1": Reply(
+                status=limited_answer["status"], body=json.dumps(limited_answer["payload"]).encode()
+            ),
+            f"{base}/shop/get_shop_tab": Reply(status=int(anti_bot["status"]), body=_probe_body(anti_bot)),
+            f"{base}/pdp/get_pc?item_id=2": Reply(body=product_body),
+        }
+    )
+    fetch = settings.fetch.model_copy(update={"delays_enabled": False, "allow_direct": True})
+    clock = FakeClock()
+    engine = FetchEngine.from_settings(
+        settings.model_copy(update={"fetch": fetch}), client=client, clock=clock, sleep=ClockSleep(clock)
+    )
+    with pytest.raises(RateLimited):
+        await engine.fetch(Request(url=f"{base}/pdp/get_pc?item_id=1", site=Site.SHOPEE, mode=Mode.FETCH))
+    with pytest.raises(Blocked) as blocked:
+        await engine.fetch(Request(url=f"{base}/shop/get_shop_tab", site=Site.SHOPEE, mode=Mode.FETCH))
+    assert blocked.value.kind == "anti_bot"
+    response = await engine.fetch(
+        Request(url=f"{base}/pdp/get_pc?item_id=2", site=Site.SHOPEE, mode=Mode.FETCH)
+    )
+    assert response.json()["data"]["item"]["item_id"] == 26882883164
+    assert engine.stats.get("fetch/blocked/shopee/anti_bot") == 3
+    assert engine.stats.get("fetch/outcome/succeeded") == 1
+    await engine.aclose()

@@ -105,6 +105,20 @@ async def test_a_real_page_comes_back_with_its_accounting(rig: Rig) -> None:
     assert rig.engine.stats.get("fetch/outcome/succeeded") == 1
 
 
+@pytest.mark.parametrize(
+    ("marketplace", "locale", "language"),
+    [("DE", None, "de-DE"), ("JP", None, "ja-JP"), ("UK", None, "en-GB"), ("DE", "en-US", "en-US")],
+)
+async def test_accept_language_follows_the_marketplace_locale(
+    rig: Rig, marketplace: str, locale: str | None, language: str
+) -> None:
+    rig.client.route(SERP_URL, Reply(body=SERP))
+    request = Request(url=SERP_URL, site=Site.AMAZON, marketplace=marketplace, locale=locale)
+    await rig.engine.fetch(request)
+    sent = dict(rig.client.sent[0].headers)
+    assert sent["accept-language"].split(",")[0] == language
+
+
 async def test_captcha_page_rotates_session_and_retries(rig: Rig) -> None:
     rig.client.route(SERP_URL, [Reply(body=CAPTCHA), Reply(body=SERP)])
     response = await rig.engine.fetch(serp_request())

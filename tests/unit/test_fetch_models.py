@@ -35,6 +35,12 @@ def test_request_coerces_site_and_mode_strings() -> None:
     assert request.mode is Mode.FETCH
 
 
+def test_request_refuses_an_unknown_amazon_marketplace() -> None:
+    with pytest.raises(InvalidInput, match="unknown Amazon marketplace 'XX'"):
+        Request(url="https://www.amazon.com/s?k=x", site=Site.AMAZON, marketplace="XX")
+    Request(url="https://shopee.vn/api/v4/x", site=Site.SHOPEE, marketplace="VN")
+
+
 def test_request_refuses_a_non_positive_body_limit() -> None:
     with pytest.raises(InvalidInput, match="max_body_bytes"):
         Request(url="https://example.com/", max_body_bytes=0)

@@ -30,7 +30,8 @@ from shelfscope.fetch.failures import (
     ResponseTooLarge,
     ServerError,
 )
-from shelfscope.fetch.identities import IDENTITIES, Family, Identity, IdentitySpec, accept_language
+from shelfscope.fetch.identities import IDENTITIES, Identity, IdentitySpec
+from shelfscope.fetch.languages import Family, accept_language
 from shelfscope.fetch.models import Device, Mode, Request, Response, Site, Timeouts
 from shelfscope.fetch.policy import Action, RetryPolicy
 from shelfscope.fetch.proxies import DIRECT, Proxy, ProxyPool, StaticProxyPool

@@ -67,6 +67,12 @@ class CircuitBreaker:
             f"{host} failed {circuit.failures} times in a row; {pending}", host=host, retry_after=wait
         )
 
+    def release(self, host: str) -> None:
+        """Forget a request that ended without an outcome (cancelled): a trial slot frees up."""
+        circuit = self._circuits.get(host)
+        if circuit is not None:
+            circuit.trial_running = False
+
     def record(self, host: str, *, ok: bool) -> None:
         """The outcome of a request :meth:`before_call` let through."""
         circuit = self._circuits.setdefault(host, _Circuit())

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 
 from shelfscope.errors import ConfigError
-from shelfscope.fetch.identities import Family, Identity, IdentitySpec
+from shelfscope.fetch.identities import Identity, IdentitySpec
+from shelfscope.fetch.languages import Family
 from shelfscope.fetch.models import Device, Header, Mode
 
 __all__ = ["check_identities", "coherence_problems", "impersonation_targets"]

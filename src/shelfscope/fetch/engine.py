@@ -15,6 +15,7 @@ from :mod:`shelfscope.errors`: ``Blocked`` (never a block page as data), ``RateL
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Sequence
 from datetime import timedelta
 from types import TracebackType
@@ -156,6 +157,7 @@ class FetchEngine:
         return await self._handle(Exchange(request=request, started_at=self.clock.now()))
 
     async def _send(self, exchange: Exchange) -> Response:
+        exchange.sent_at = time.perf_counter()
         response = await self.client.send(exchange.request, session=exchange.require_session())
         exchange.response = response
         return response

@@ -3,7 +3,9 @@
 A :class:`Request` is immutable; what the middleware decide on the way (the identity spec, the
 session, the attempt number, the client's raw answer) lives on the :class:`Exchange` that wraps
 it. The retry middleware starts each attempt with :meth:`Exchange.begin_attempt`, which clears
-the per-attempt fields, and appends the attempt's record when it ends.
+the per-attempt fields, and appends the attempt's record when it ends. ``sent_at`` (a
+``perf_counter`` reading) and ``response`` are set around the client call, so an attempt's time
+excludes throttle waits.
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ class Exchange:
     spec: IdentitySpec | None = None
     session: FetchSession | None = None
     attempt: int = 0
+    sent_at: float | None = None
     response: Response | None = None
     attempts: list[AttemptRecord] = field(default_factory=list)
 
     def begin_attempt(self) -> None:
         self.attempt += 1
+        self.sent_at = None
         self.response = None
 
     def require_session(self) -> FetchSession:

@@ -18,20 +18,19 @@ Edge uses the Chrome target of the same Chromium version: Edge and Chrome share 
 network stack, so the handshake matches; curl_cffi's own Edge targets are years out of date,
 and an old browser version is a bot signal in itself.
 
-``Accept-Language`` comes from the marketplace locale and is written the way each browser
-writes its language list (Chromium lowers q by 0.1 per entry, Firefox spreads q over 1…0).
+``Accept-Language`` comes from the marketplace locale, written the way the identity's browser
+writes it (:mod:`.languages`).
 """
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from urllib.parse import urlsplit
 
 from shelfscope.errors import InvalidInput
+from shelfscope.fetch.languages import Family, accept_language
 from shelfscope.fetch.models import Device, Header, Mode
 
 __all__ = [
@@ -40,17 +39,9 @@ __all__ = [
     "Family",
     "Identity",
     "IdentitySpec",
-    "accept_language",
     "choose_identity",
     "sec_fetch_site",
 ]
-
-
-class Family(StrEnum):
-    CHROME = "chrome"
-    EDGE = "edge"
-    FIREFOX = "firefox"
-    SAFARI = "safari"
 
 
 CHROMIUM = frozenset({Family.CHROME, Family.EDGE})
@@ -294,36 +285,6 @@ def choose_identity(identities: Sequence[Identity], *, device: Device | None, rn
     if not candidates:
         raise InvalidInput(f"no identity for device {device}", field="device")
     return rng.choices(candidates, weights=[identity.weight for identity in candidates])[0]
-
-
-def _split_locale(locale: str) -> tuple[str, str | None]:
-    parts = locale.replace("_", "-").split("-")
-    language = parts[0].lower()
-    if not language.isalpha() or not 2 <= len(language) <= 3:
-        raise InvalidInput(f"not a locale: {locale!r}", field="locale")
-    region = parts[1].upper() if len(parts) > 1 and parts[1] else None
-    return language, region
-
-
-def accept_language(locale: str, family: Family) -> str:
-    """``Accept-Language`` for ``locale`` (``de-DE``, ``de_DE``, ``de``) as ``family`` writes it.
-
-    Chromium and Firefox users keep English as a fallback; Safari sends the system languages only.
-    """
-    language, region = _split_locale(locale)
-    tags = [f"{language}-{region}", language] if region else [language]
-    if language != "en" and family is not Family.SAFARI:
-        tags += ["en-US", "en"]
-    if family is Family.FIREFOX:
-        weights = [1 - index / len(tags) for index in range(len(tags))]
-    else:
-        weights = [1 - index / 10 for index in range(len(tags))]
-    # One decimal, halves rounded up, as Firefox does (0.25 → 0.3).
-    rounded = [math.floor(weight * 10 + 0.5) / 10 for weight in weights]
-    return ",".join(
-        tag if index == 0 else f"{tag};q={weight:.1f}"
-        for index, (tag, weight) in enumerate(zip(tags, rounded, strict=True))
-    )
 
 
 def _site_of(host: str) -> str:

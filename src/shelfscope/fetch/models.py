@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from shelfscope.errors import InvalidInput, ParseError
+from shelfscope.marketplaces import amazon_marketplace
 from shelfscope.settings import FetchSettings
 
 __all__ = [
@@ -164,6 +165,8 @@ class Request:
         object.__setattr__(self, "headers", _normalise_headers(self.headers))
         if self.max_body_bytes is not None and self.max_body_bytes < 1:
             raise InvalidInput("max_body_bytes must be positive", field="max_body_bytes")
+        if self.site is Site.AMAZON and self.marketplace:
+            amazon_marketplace(self.marketplace)  # an unknown code fails here, not mid-fetch
 
     @property
     def host(self) -> str:

@@ -53,28 +53,13 @@ class RetryMiddleware:
     async def __call__(self, exchange: Exchange, call_next: Handler) -> Response:
         host = exchange.request.host
         while True:
-            self._breaker.before_call(host)
-            exchange.begin_attempt()
-            started = time.perf_counter()
-            response: Response | None = None
-            try:
-                response = await call_next(exchange)
-                error = self._policy.error_for(response, now=self._clock.now())
-            except ShelfscopeError as exc:
-                error = exc
-            elapsed = time.perf_counter() - started
-            self._breaker.record(host, ok=not isinstance(error, HOST_FAILURES))
+            response, error = await self._attempt(exchange, call_next)
             if error is None:
                 assert response is not None
-                self._report(
-                    exchange,
-                    elapsed=elapsed,
-                    error=None,
-                    decision=Decision(action=Action.ACCEPT, retry=False),
-                )
+                self._report(exchange, error=None, decision=Decision(action=Action.ACCEPT, retry=False))
                 return dataclasses.replace(response, attempts=exchange.attempt)
             decision = self._policy.decide(error, attempt=exchange.attempt)
-            self._report(exchange, elapsed=elapsed, error=error, decision=decision)
+            self._report(exchange, error=error, decision=decision)
             if decision.action is Action.ROTATE and exchange.session is not None:
                 self._sessions.retire(exchange.session, reason=error.code)
             if not decision.retry:
@@ -91,14 +76,37 @@ class RetryMiddleware:
             if decision.delay > 0:
                 await self._sleep(decision.delay)
 
-    def _report(
-        self, exchange: Exchange, *, elapsed: float, error: ShelfscopeError | None, decision: Decision
-    ) -> None:
+    async def _attempt(
+        self, exchange: Exchange, call_next: Handler
+    ) -> tuple[Response | None, ShelfscopeError | None]:
+        """One pass through the inner chain, as (response, None) or (maybe a response, error)."""
+        host = exchange.request.host
+        self._breaker.before_call(host)
+        exchange.begin_attempt()
+        try:
+            response = await call_next(exchange)
+        except ShelfscopeError as exc:
+            self._breaker.record(host, ok=not isinstance(exc, HOST_FAILURES))
+            return exchange.response, exc
+        except BaseException:  # a bug or a cancellation says nothing about the host
+            self._breaker.release(host)
+            raise
+        error = self._policy.error_for(response, now=self._clock.now())
+        self._breaker.record(host, ok=not isinstance(error, HOST_FAILURES))
+        return response, error
+
+    def _report(self, exchange: Exchange, *, error: ShelfscopeError | None, decision: Decision) -> None:
         response, session = exchange.response, exchange.session
+        if response is not None:
+            elapsed = response.elapsed
+        elif exchange.sent_at is not None:  # failed in the client: time since it started sending
+            elapsed = time.perf_counter() - exchange.sent_at
+        else:  # failed before reaching the client (no proxy, circuit, configuration)
+            elapsed = 0.0
         record = AttemptRecord(
             number=exchange.attempt,
             status=response.status if response is not None else None,
-            elapsed=response.elapsed if response is not None else elapsed,
+            elapsed=elapsed,
             bytes_in=response.bytes_in if response is not None else 0,
             bytes_out=response.bytes_out if response is not None else 0,
             identity_id=session.identity.id if session is not None else None,

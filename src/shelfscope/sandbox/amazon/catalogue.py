@@ -97,7 +97,7 @@ def _category_of(seed: int, asin: str) -> str:
 
 
 def _brand_of(seed: int, asin: str) -> str:
-    if unit(seed, "amazon-brand", asin) < 0.03:
+    if unit(seed, "amazon-brand", asin) < 0.01:
         return pick(AMAZON_BRANDS, seed, asin)
     return BRANDS[digest(seed, "brand", asin) % len(BRANDS)]
 

@@ -105,7 +105,7 @@ def _planted(refund: Refund) -> PlantedCase:
 
 
 def _settle(draw: Draw, refund: Refund, parts: HistoryParts) -> None:
-    outcome = draw.weighted((("returned", 0.82), ("reimbursed", 0.12), ("planted", 0.06)))
+    outcome = draw.weighted((("returned", 0.84), ("reimbursed", 0.12), ("planted", 0.04)))
     if outcome == "returned":
         returned = _customer_return(draw, refund)
         parts.returns.append(returned)

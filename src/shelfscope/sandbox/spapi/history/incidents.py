@@ -122,7 +122,7 @@ def _reversed(reversal: Reimbursement, incident: _Incident) -> PlantedCase:
 
 
 def _lost(draw: Draw, incident: _Incident, parts: HistoryParts) -> None:
-    outcome = draw.weighted((("found", 0.35), ("reimbursed", 0.45), ("planted", 0.2)))
+    outcome = draw.weighted((("found", 0.35), ("reimbursed", 0.5), ("planted", 0.15)))
     if outcome == "planted":
         parts.ledger.append(_ledger(incident, at=incident.at, code="M", quantity=-1, disposition="SELLABLE"))
         parts.cases.append(_unreimbursed(incident))
@@ -148,7 +148,7 @@ def _lost(draw: Draw, incident: _Incident, parts: HistoryParts) -> None:
 
 
 def _damaged(draw: Draw, incident: _Incident, parts: HistoryParts) -> None:
-    outcome = draw.weighted((("cash", 0.65), ("replacement", 0.15), ("planted", 0.2)))
+    outcome = draw.weighted((("cash", 0.7), ("replacement", 0.15), ("planted", 0.15)))
     resolved = None
     if outcome == "planted":
         parts.cases.append(_unreimbursed(incident))

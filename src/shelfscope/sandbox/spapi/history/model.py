@@ -209,7 +209,8 @@ class MoneyLine:
     title: str = ""
     quantity: int | None = None
     promotion_id: str = ""
-    adjustment_type: str = ""
+    type_code: str = ""
+    """``AdjustmentType`` of an adjustment event, ``FeeType`` of a service fee."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
