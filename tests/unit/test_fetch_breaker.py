@@ -73,7 +73,9 @@ def test_a_failed_trial_opens_the_circuit_for_another_period(
     assert breaker.state("h") is BreakerState.HALF_OPEN
 
 
-def test_a_trial_that_ends_without_an_outcome_frees_the_slot(breaker: CircuitBreaker, clock: FakeClock) -> None:
+def test_a_trial_that_ends_without_an_outcome_frees_the_slot(
+    breaker: CircuitBreaker, clock: FakeClock
+) -> None:
     fail(breaker, "h", 3)
     clock.advance(30)
     breaker.before_call("h")  # the trial, then cancelled

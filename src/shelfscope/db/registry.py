@@ -14,6 +14,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "shelfscope.auth.models",
     "shelfscope.jobs.models",
     "shelfscope.alerts.models",
+    "shelfscope.ranks.models",
 )
 
 

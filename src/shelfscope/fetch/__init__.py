@@ -3,8 +3,10 @@
 Usage::
 
     engine = FetchEngine.from_settings(settings)
-    response = await engine.fetch(Request(url=..., site=Site.AMAZON, marketplace="DE",
-                                           locale="de-DE", expected_page="serp"))
+    response = await engine.fetch(
+        Request(url="https://www.amazon.de/s?k=usb+hub", site=Site.AMAZON, marketplace="DE",
+                expected_page="serp", run_id=run_id)
+    )  # a real search page, or Blocked / RateLimited / Timeout / … - never a block page as data
     await engine.aclose()
 
 A request passes ``identity → session → proxy → throttle → [client] → block detection → retry →

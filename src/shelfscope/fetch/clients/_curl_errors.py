@@ -35,9 +35,14 @@ _ERRORS: dict[int, tuple[type[ShelfscopeError], str]] = {
 }
 
 
-def translate_curl_error(exc: CurlError, *, url: str) -> ShelfscopeError:
-    """The shelfscope error for a curl failure on ``url`` (the caller raises it ``from exc``)."""
+def translate_curl_error(exc: CurlError, *, url: str, proxied: bool = False) -> ShelfscopeError:
+    """The shelfscope error for a curl failure on ``url`` (the caller raises it ``from exc``).
+
+    Through a proxy, curl only ever connects to the proxy, so a refused connection is the proxy's.
+    """
     error_type, what = _ERRORS.get(int(exc.code), (UpstreamUnavailable, "transfer failed"))
+    if proxied and exc.code == CurlECode.COULDNT_CONNECT:
+        error_type, what = ProxyFailed, "proxy refused the connection"
     message = f"{url}: {what} (curl {int(exc.code)})"
     if error_type is InvalidInput:
         return InvalidInput(message, field="url")

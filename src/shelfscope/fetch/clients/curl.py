@@ -209,7 +209,7 @@ class CurlClient:
             if buffer.exceeded:
                 message = f"{hop.url}: body larger than {limit} bytes; the rest was not downloaded"
                 raise ResponseTooLarge(message, limit=limit) from exc
-            raise translate_curl_error(exc, url=hop.url) from exc
+            raise translate_curl_error(exc, url=hop.url, proxied=session.proxy is not None) from exc
         return reply, buffer.value()
 
     def _checkout(self, session: FetchSession) -> _Handle:

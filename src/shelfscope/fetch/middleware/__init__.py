@@ -1,4 +1,8 @@
-"""The middleware of the fetch chain, one concern per module; the order is in :mod:`..chain`."""
+"""The middleware of the fetch chain, one concern per module; the order is in :mod:`..chain`.
+
+The retry middleware, which is the attempt loop itself, lives in :mod:`shelfscope.fetch.retry`
+next to its policy tables; the others adapt one component each (sessions, throttle, …).
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,340 @@
+"""Use cases of tracking jobs: create, read, edit, pause, resume, delete, preview and run now.
+
+Every function is scoped to one workspace: another workspace's job is reported exactly like a
+missing one. Functions take the caller's session and never commit it. Starting a check is
+guarded by a compare-and-set on ``last_run_id``, so "run now" racing the scheduler never
+starts two checks of one job.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from sqlalchemy import CursorResult, Select, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from shelfscope.errors import Conflict, InvalidInput, NotFound
+from shelfscope.events import publish_after_commit
+from shelfscope.events.data_changed import data_changed_event
+from shelfscope.jobs.models import Run, RunStatus
+from shelfscope.jobs.service import create_run
+from shelfscope.marketplaces import amazon_marketplace
+from shelfscope.ranks.keywords import add_keywords
+from shelfscope.ranks.models import (
+    DEFAULT_DELAY_MAX_SECONDS,
+    DEFAULT_DELAY_MIN_SECONDS,
+    DEFAULT_DEPTH,
+    Frequency,
+    JobStatus,
+    TrackingJob,
+)
+from shelfscope.ranks.schedule import first_run_at, next_run_after
+from shelfscope.ranks.validation import (
+    validate_asin,
+    validate_competitors,
+    validate_delays,
+    validate_depth,
+    validate_frequency,
+    validate_marketplace,
+)
+
+if TYPE_CHECKING:
+    from shelfscope.platform import Platform
+
+__all__ = [
+    "CHECK_KIND",
+    "EDITABLE_FIELDS",
+    "SchedulePreview",
+    "active_run",
+    "create_job",
+    "delete_job",
+    "get_job",
+    "job_runs_query",
+    "jobs_query",
+    "pause_job",
+    "preview_schedule",
+    "resume_job",
+    "run_job_now",
+    "start_check",
+    "update_job",
+]
+
+CHECK_KIND = "ranks.check"
+"""The run kind that checks every keyword of one job once."""
+ENTITY = "rank_jobs"
+EDITABLE_FIELDS = frozenset(
+    {"name", "frequency", "depth", "delay_min_seconds", "delay_max_seconds", "competitor_asins", "status"}
+)
+_ACTIVE_RUN = (RunStatus.QUEUED.value, RunStatus.RUNNING.value)
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulePreview:
+    """What the job form shows: when a job with this frequency would run first, and then."""
+
+    first_run_at: datetime
+    following_run_at: datetime
+    interval_seconds: int
+
+
+def _announce(session: Session, platform: Platform, job: TrackingJob) -> None:
+    event = data_changed_event(workspace_id=job.workspace_id, entity=ENTITY, ids=[job.id])
+    publish_after_commit(session, platform.bus, event)
+
+
+def jobs_query(*, workspace_id: int, status: JobStatus | None = None) -> Select[tuple[TrackingJob]]:
+    """A workspace's jobs, newest first."""
+    query = select(TrackingJob).where(TrackingJob.workspace_id == workspace_id)
+    if status is not None:
+        query = query.where(TrackingJob.status == status.value)
+    return query.order_by(TrackingJob.id.desc())
+
+
+def get_job(session: Session, *, workspace_id: int, job_id: int) -> TrackingJob:
+    job = session.scalar(
+        select(TrackingJob).where(TrackingJob.id == job_id, TrackingJob.workspace_id == workspace_id)
+    )
+    if job is None:
+        raise NotFound(f"tracking job {job_id} not found")
+    return job
+
+
+def create_job(
+    session: Session,
+    platform: Platform,
+    *,
+    workspace_id: int,
+    asin: str,
+    marketplace: str,
+    frequency: str = Frequency.DAILY.value,
+    depth: int = DEFAULT_DEPTH,
+    delay_min_seconds: int = DEFAULT_DELAY_MIN_SECONDS,
+    delay_max_seconds: int = DEFAULT_DELAY_MAX_SECONDS,
+    competitor_asins: Iterable[str] = (),
+    keywords: Iterable[str] = (),
+    name: str = "",
+    status: JobStatus = JobStatus.ACTIVE,
+    created_by_user_id: int | None = None,
+    rng: random.Random | None = None,
+) -> TrackingJob:
+    """A new job, due within ``ranks.start_jitter_seconds``; one per (workspace, ASIN, marketplace)."""
+    own = validate_asin(asin)
+    code = validate_marketplace(marketplace)
+    delays = validate_delays(delay_min_seconds, delay_max_seconds)
+    job = TrackingJob(
+        workspace_id=workspace_id,
+        name=_name(name),
+        asin=own,
+        marketplace=code,
+        frequency=validate_frequency(frequency).value,
+        depth=validate_depth(depth),
+        delay_min_seconds=delays[0],
+        delay_max_seconds=delays[1],
+        competitor_asins=validate_competitors(competitor_asins, own_asin=own),
+        status=status.value,
+        next_run_at=first_run_at(platform.clock.now(), settings=platform.settings.ranks, rng=rng),
+        created_by_user_id=created_by_user_id,
+    )
+    _insert(session, job)
+    report = add_keywords(
+        session, settings=platform.settings.ranks, workspace_id=workspace_id, job_id=job.id, keywords=keywords
+    )
+    if report.invalid:
+        first = report.invalid[0]
+        raise InvalidInput(f"keyword {first.text!r}: {first.reason}", field="keywords")
+    _announce(session, platform, job)
+    return job
+
+
+def _name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if len(cleaned) > 200:
+        raise InvalidInput("a job name has at most 200 characters", field="name")
+    return cleaned
+
+
+def _insert(session: Session, job: TrackingJob) -> None:
+    duplicate = session.scalar(
+        select(TrackingJob.id).where(
+            TrackingJob.workspace_id == job.workspace_id,
+            TrackingJob.asin == job.asin,
+            TrackingJob.marketplace == job.marketplace,
+        )
+    )
+    if duplicate is not None:
+        raise Conflict(f"{job.asin} on {job.marketplace} is already tracked by job {duplicate}")
+    try:
+        with session.begin_nested():
+            session.add(job)
+    except IntegrityError as exc:  # created concurrently between the check and the insert
+        raise Conflict(f"{job.asin} on {job.marketplace} is already tracked") from exc
+
+
+def update_job(
+    session: Session, platform: Platform, *, workspace_id: int, job_id: int, changes: dict[str, Any]
+) -> TrackingJob:
+    """Change the fields in ``changes`` (see :data:`EDITABLE_FIELDS`); a new frequency reschedules."""
+    unknown = sorted(set(changes) - EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            f"cannot change {', '.join(unknown)}; the ASIN and marketplace of a job are fixed", field=unknown[0]
+        )
+    job = get_job(session, workspace_id=workspace_id, job_id=job_id)
+    if "name" in changes:
+        job.name = _name(str(changes["name"]))
+    if "depth" in changes:
+        job.depth = validate_depth(int(changes["depth"]))
+    if {"delay_min_seconds", "delay_max_seconds"} & set(changes):
+        low = int(changes.get("delay_min_seconds", job.delay_min_seconds))
+        high = int(changes.get("delay_max_seconds", job.delay_max_seconds))
+        job.delay_min_seconds, job.delay_max_seconds = validate_delays(low, high)
+    if "competitor_asins" in changes:
+        job.competitor_asins = validate_competitors(changes["competitor_asins"], own_asin=job.asin)
+    if "frequency" in changes:
+        _reschedule(job, platform, validate_frequency(str(changes["frequency"])))
+    if "status" in changes:
+        _set_status(job, platform, JobStatus(changes["status"]))
+    session.flush()
+    _announce(session, platform, job)
+    return job
+
+
+def _reschedule(job: TrackingJob, platform: Platform, frequency: Frequency) -> None:
+    if frequency.value == job.frequency:
+        return
+    job.frequency = frequency.value
+    now = platform.clock.now()
+    following = next_run_after(job.last_run_at or now, frequency=frequency, settings=platform.settings.ranks)
+    job.next_run_at = max(following, now)
+
+
+def _set_status(job: TrackingJob, platform: Platform, status: JobStatus) -> None:
+    if status.value == job.status:
+        return
+    job.status = status.value
+    now = platform.clock.now()
+    if status is JobStatus.ACTIVE and job.next_run_at < now:
+        job.next_run_at = first_run_at(now, settings=platform.settings.ranks)
+
+
+def pause_job(session: Session, platform: Platform, *, workspace_id: int, job_id: int) -> TrackingJob:
+    """Stop scheduling the job (a check already running finishes)."""
+    return update_job(
+        session, platform, workspace_id=workspace_id, job_id=job_id, changes={"status": JobStatus.PAUSED}
+    )
+
+
+def resume_job(session: Session, platform: Platform, *, workspace_id: int, job_id: int) -> TrackingJob:
+    """Schedule the job again; one that missed its slot while paused runs soon."""
+    return update_job(
+        session, platform, workspace_id=workspace_id, job_id=job_id, changes={"status": JobStatus.ACTIVE}
+    )
+
+
+def delete_job(session: Session, platform: Platform, *, workspace_id: int, job_id: int) -> None:
+    """Delete the job with its keywords, observations and snapshots."""
+    job = get_job(session, workspace_id=workspace_id, job_id=job_id)
+    _announce(session, platform, job)
+    session.delete(job)
+    session.flush()
+
+
+def preview_schedule(platform: Platform, *, frequency: str, rng: random.Random | None = None) -> SchedulePreview:
+    """When a job created now with ``frequency`` would run, for the form's preview."""
+    parsed = validate_frequency(frequency)
+    settings = platform.settings.ranks
+    first = first_run_at(platform.clock.now(), settings=settings, rng=rng)
+    following = next_run_after(first, frequency=parsed, settings=settings, rng=rng)
+    return SchedulePreview(first_run_at=first, following_run_at=following, interval_seconds=parsed.seconds)
+
+
+def active_run(session: Session, job: TrackingJob) -> Run | None:
+    """The job's last run if it is still queued or running."""
+    if job.last_run_id is None:
+        return None
+    run = session.get(Run, job.last_run_id)
+    return run if run is not None and run.status in _ACTIVE_RUN else None
+
+
+def _subject(job: TrackingJob) -> str:
+    domain = amazon_marketplace(job.marketplace).domain
+    label = f" ({job.name})" if job.name else ""
+    return f"{job.asin} on {domain}{label}"[:500]
+
+
+def start_check(
+    session: Session,
+    platform: Platform,
+    job: TrackingJob,
+    *,
+    seen_last_run_id: int | None,
+    extra_where: tuple[Any, ...] = (),
+    values: dict[str, Any] | None = None,
+    created_by_user_id: int | None = None,
+    enqueue: bool = True,
+) -> Run | None:
+    """Create the job's check run and record it, if ``last_run_id`` is still ``seen_last_run_id``.
+
+    Returns None when someone else started a check first (the caller's transaction should be
+    rolled back then). ``extra_where``/``values`` let the scheduler claim ``next_run_at`` in the
+    same compare-and-set.
+    """
+    run = create_run(
+        session,
+        platform,
+        workspace_id=job.workspace_id,
+        kind=CHECK_KIND,
+        subject=_subject(job),
+        payload={"job_id": job.id},
+        created_by_user_id=created_by_user_id,
+        enqueue=enqueue,
+    )
+    seen = (
+        TrackingJob.last_run_id.is_(None)
+        if seen_last_run_id is None
+        else TrackingJob.last_run_id == seen_last_run_id
+    )
+    claim = (
+        update(TrackingJob)
+        .where(TrackingJob.id == job.id, seen, *extra_where)
+        .values(last_run_id=run.id, **(values or {}))
+        .execution_options(synchronize_session=False)
+    )
+    if cast("CursorResult[Any]", session.execute(claim)).rowcount != 1:
+        return None
+    return run
+
+
+def run_job_now(
+    session: Session, platform: Platform, *, workspace_id: int, job_id: int, created_by_user_id: int | None = None
+) -> Run:
+    """Queue a check of every keyword now, outside the schedule (which is left as it is)."""
+    job = get_job(session, workspace_id=workspace_id, job_id=job_id)
+    running = active_run(session, job)
+    if running is not None:
+        raise Conflict(f"a check of job {job_id} is already {running.status} (run {running.id})")
+    run = start_check(
+        session, platform, job, seen_last_run_id=job.last_run_id, created_by_user_id=created_by_user_id
+    )
+    if run is None:
+        raise Conflict(f"a check of job {job_id} was just started; try again in a moment")
+    session.refresh(job)
+    return run
+
+
+def job_runs_query(*, workspace_id: int, job_id: int) -> Select[tuple[Run]]:
+    """The check runs of one job, newest first."""
+    return (
+        select(Run)
+        .where(
+            Run.workspace_id == workspace_id,
+            Run.kind == CHECK_KIND,
+            Run.payload["job_id"].as_integer() == job_id,
+        )
+        .order_by(Run.id.desc())
+    )
