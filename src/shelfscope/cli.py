@@ -33,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "shelfscope.jobs.cli",
     "shelfscope.sandbox.cli",
     "shelfscope.ranks.cli",
+    "shelfscope.fetch.cli",
 )
 
 

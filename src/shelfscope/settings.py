@@ -25,12 +25,14 @@ from shelfscope.errors import ConfigError
 
 __all__ = [
     "AuthSettings",
+    "BrowserSettings",
     "EventsSettings",
     "FetchDelay",
     "FetchSettings",
     "JobsSettings",
     "RanksSettings",
     "SandboxSettings",
+    "SellerSettings",
     "Settings",
     "VaultSettings",
     "WebSettings",
@@ -167,6 +169,37 @@ def _default_fetch_delays() -> dict[str, FetchDelay]:
     return {"default": FetchDelay(min_seconds=2.0, max_seconds=8.0)}
 
 
+_Blockable = Literal["image", "media", "font", "stylesheet"]
+
+
+class BrowserSettings(BaseModel):
+    """The browser client: the system Chromium driven by Playwright, for pages only a browser gets."""
+
+    chromium_path: str = Field(
+        "/usr/bin/chromium",
+        description="The Chromium executable (the system package; a downloaded browser is never used).",
+    )
+    pages_per_context: int = Field(
+        50,
+        ge=1,
+        description=(
+            "Pages a browser context serves before it is closed and reopened; long-lived contexts "
+            "grow without bound (scrapy-playwright #126)."
+        ),
+    )
+    contexts_per_browser: int = Field(
+        200, ge=1, description="Contexts opened before the Chromium process itself is restarted."
+    )
+    max_contexts: int = Field(8, ge=1, le=64, description="Browser contexts open at once (one per session).")
+    block_resources: list[_Blockable] = Field(
+        default_factory=lambda: list[_Blockable](["image", "media", "font"]),
+        description="Resource types not downloaded by default: image, media, font, stylesheet.",
+    )
+    capture_wait_seconds: float = Field(
+        10.0, ge=0, description="How long to wait after load for the responses a request asked to capture."
+    )
+
+
 class FetchSettings(BaseModel):
     """The scraping engine: timeouts, politeness, sessions, retries and the circuit breaker."""
 
@@ -232,6 +265,29 @@ class FetchSettings(BaseModel):
     breaker_reset_seconds: float = Field(
         30.0, gt=0, description="How long an open circuit refuses requests before one trial request."
     )
+    proxy_dead_after: int = Field(
+        3, ge=1, description="Connection failures in a row that send a proxy to cooldown."
+    )
+    proxy_cooldown_seconds: float = Field(
+        30.0, gt=0, description="First cooldown of a dead proxy; doubled each time it fails its re-check."
+    )
+    proxy_cooldown_max_seconds: float = Field(3600.0, gt=0, description="Longest cooldown of a dead proxy.")
+    proxy_check_url: str | None = Field(
+        None,
+        description=(
+            "URL fetched through a proxy by 'test connection'; a JSON answer with 'ip' and 'country' "
+            "reports the exit. Sandbox mode uses the sandbox's own."
+        ),
+    )
+    request_log_retention_days: int = Field(
+        14, ge=1, description="Days the request log keeps its rows (pruned by a scheduled job)."
+    )
+    request_log_batch_size: int = Field(
+        200, ge=1, le=10000, description="Request-log rows inserted per transaction."
+    )
+    browser: BrowserSettings = Field(
+        default_factory=BrowserSettings, description="The browser client (Playwright + system Chromium)."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> FetchSettings:
@@ -282,9 +338,13 @@ class RanksSettings(BaseModel):
         3, ge=1, le=7, description="Pages of results kept per keyword and run for share-of-voice analysis."
     )
     max_keywords_per_job: int = Field(1000, ge=1, description="Most keywords one tracking job may hold.")
-    archive_dir: Path | None = Field(None, description="Where raw pages are archived. Unset: <data_dir>/archive.")
+    archive_dir: Path | None = Field(
+        None, description="Where raw pages are archived. Unset: <data_dir>/archive."
+    )
     archive_retention_days: int = Field(
-        90, ge=1, description="Archived raw pages older than this are deleted; reparse cannot go further back."
+        90,
+        ge=1,
+        description="Archived raw pages older than this are deleted; reparse cannot go back further.",
     )
 
     @model_validator(mode="after")
@@ -292,6 +352,56 @@ class RanksSettings(BaseModel):
         if self.job_pause_min_seconds > self.job_pause_max_seconds:
             raise ValueError("ranks.job_pause_min_seconds exceeds ranks.job_pause_max_seconds")
         return self
+
+
+class SellerSettings(BaseModel):
+    """The Amazon SP-API connection (issue 5): the app's LWA credentials, endpoints and retry policy.
+
+    Every URL is a setting so sandbox mode can point them at the local simulator.
+    """
+
+    lwa_client_id: str = Field("", description="LWA client id of the SP-API application.")
+    lwa_client_secret: SecretStr = Field(SecretStr(""), description="LWA client secret of the application.")
+    application_id: str = Field("", description="Solution Provider Portal application id (consent URL).")
+    application_draft: bool = Field(
+        True, description="The app is in Draft: consent URLs carry version=beta, as Amazon requires."
+    )
+    redirect_url: str = Field(
+        "http://127.0.0.1:8000/api/amazon/oauth-callback",
+        description="The OAuth redirect URI registered for the app; sent with the code exchange.",
+    )
+    lwa_token_url: str = Field("https://api.amazon.com/auth/o2/token", description="LWA token endpoint.")
+    spapi_urls: dict[str, str] = Field(
+        default_factory=lambda: {
+            "NA": "https://sellingpartnerapi-na.amazon.com",
+            "EU": "https://sellingpartnerapi-eu.amazon.com",
+            "FE": "https://sellingpartnerapi-fe.amazon.com",
+        },
+        description="SP-API endpoint per region (NA, EU, FE).",
+    )
+    consent_urls: dict[str, str] = Field(
+        default_factory=lambda: {
+            "NA": "https://sellercentral.amazon.com",
+            "EU": "https://sellercentral-europe.amazon.com",
+            "FE": "https://sellercentral.amazon.co.jp",
+        },
+        description="Seller Central base URL per region, where the consent page lives.",
+    )
+    state_ttl_seconds: int = Field(600, ge=30, description="How long a consent link's state stays valid.")
+    token_refresh_margin_seconds: int = Field(
+        120, ge=0, description="Refresh an access token this long before it expires."
+    )
+    fatal_retry_delays_seconds: list[float] = Field(
+        default_factory=lambda: [1800.0, 14400.0],
+        description="Waits before re-requesting a FATAL report: 30 min, then 4 h (Amazon cooldowns).",
+    )
+    max_attempts: int = Field(4, ge=1, le=20, description="FATAL attempts per window before it fails.")
+    throttle_retries: int = Field(8, ge=0, le=30, description="429 retries of one call before giving up.")
+    backoff_base_seconds: float = Field(2.0, ge=0, description="First wait after a 429; doubles each time.")
+    backoff_max_seconds: float = Field(300.0, ge=0, description="Longest wait after a 429.")
+    poll_seconds: float = Field(30.0, ge=0, description="Pause between two getReport polls.")
+    lookback_hours: int = Field(48, ge=0, description="Daily sync re-reads this much: late finance events.")
+    history_months: int = Field(18, ge=1, le=24, description="How far back the first backfill reaches.")
 
 
 class WebSettings(BaseModel):
@@ -351,6 +461,7 @@ class Settings(BaseSettings):
     web: WebSettings = Field(default_factory=WebSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     ranks: RanksSettings = Field(default_factory=RanksSettings)
+    seller: SellerSettings = Field(default_factory=SellerSettings)
 
     @classmethod
     def settings_customise_sources(

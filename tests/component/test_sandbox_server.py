@@ -18,6 +18,7 @@ from starlette.types import ASGIApp
 from shelfscope.errors import ConfigError, UpstreamUnavailable
 from shelfscope.sandbox import SandboxClock, SandboxContext, SandboxServer, Simulator, create_sandbox_app
 from shelfscope.sandbox.echo import ECHO
+from shelfscope.sandbox.registry import load_simulators
 from shelfscope.settings import Settings
 
 START = datetime(2026, 3, 1, tzinfo=UTC)
@@ -204,7 +205,7 @@ def test_server_from_settings_uses_sandbox_settings(settings: Settings) -> None:
         index = httpx.get(url, headers={"Accept": "application/json"}, timeout=5, verify=False).json()
         assert index["seed"] == 99
         assert index["clock"]["speed"] == 120.0
-        assert [sim["name"] for sim in index["simulators"]] == ["echo"]
+        assert [sim["name"] for sim in index["simulators"]] == [sim.name for sim in load_simulators()]
     finally:
         server.stop()
     with pytest.raises(httpx.ConnectError):

@@ -21,6 +21,7 @@ from shelfscope.auth.principal import Role
 from shelfscope.auth.users import create_user
 from shelfscope.auth.workspaces import create_workspace
 from shelfscope.platform import Platform
+from shelfscope.seller.models import SellerConnection
 from shelfscope.settings import Settings
 from tests.support import platform_for
 
@@ -64,22 +65,41 @@ def tenants(platform: Platform, client: TestClient) -> dict[str, Any]:
     assert invitation.status_code in (200, 201), invitation.text
     api_key = client.post("/api/v1/api-keys", json={"name": "second"}, headers=a)
     assert api_key.status_code in (200, 201), api_key.text
+    rank_job = client.post(
+        "/api/v1/ranks/jobs",
+        json={"asin": "B0D7KQ3M2X", "marketplace": "DE", "keywords": ["trinkflasche"]},
+        headers=a,
+    )
+    assert rank_job.status_code == 201, rank_job.text
+    rank_keywords = client.get(f"/api/v1/ranks/jobs/{rank_job.json()['id']}/keywords", headers=a)
+    assert rank_keywords.status_code == 200, rank_keywords.text
+    proxy = client.post(
+        "/api/v1/fetch/proxies", json={"name": "exit", "host": "10.0.0.1", "port": 8080}, headers=a
+    )
+    assert proxy.status_code == 201, proxy.text
     with platform.db.session() as session:
         dave = create_user(session, email="dave@example.com", password=PASSWORD)
         member = add_member(session, workspace_id=ws_a, user_id=dave.id, role=Role.MEMBER)
         (notification,) = notify(
             session, platform.bus, workspace_id=ws_a, user_id=alice_id, title="only for A"
         )
+        seller_connection = SellerConnection(workspace_id=ws_a, region="NA", selling_partner_id="A1ALPHA")
+        session.add(seller_connection)
+        session.flush()
         ids = {
             "workspace_id": ws_a,
             "member_id": member.id,
             "notification_id": notification.id,
+            "connection_id": seller_connection.id,
         }
     ids |= {
         "run_id": run.json()["items"][0]["id"],
         "schedule_id": schedule.json()["id"],
         "invitation_id": invitation.json()["id"],
         "api_key_id": api_key.json()["id"],
+        "job_id": rank_job.json()["id"],
+        "keyword_id": rank_keywords.json()["items"][0]["keyword_id"],
+        "proxy_id": proxy.json()["id"],
     }
     return {"a": a, "b": _bearer(client, "bob@example.com"), "ids": ids, "workspace_b": ws_b}
 
@@ -167,6 +187,8 @@ def test_workspace_a_still_sees_its_own_objects(client: TestClient, tenants: dic
         f"/api/v1/jobs/{ids['run_id']}",
         f"/api/v1/schedules/{ids['schedule_id']}",
         f"/api/v1/workspaces/{ids['workspace_id']}",
+        f"/api/v1/ranks/jobs/{ids['job_id']}",
+        f"/api/v1/ranks/jobs/{ids['job_id']}/keywords/{ids['keyword_id']}/history",
     ):
         assert client.get(url, headers=tenants["a"]).status_code == 200, url
 
@@ -180,6 +202,7 @@ def test_lists_never_include_another_workspaces_rows(client: TestClient, tenants
         "/api/v1/api-keys": "api_key_id",
         "/api/v1/members": "member_id",
         "/api/v1/notifications": "notification_id",
+        "/api/v1/ranks/jobs": "job_id",
     }
     for url, id_name in lists.items():
         items_a = client.get(url, headers=tenants["a"]).json()["items"]

@@ -1,11 +1,12 @@
-"""The shared Amazon page classifier: walls, search pages and everything else."""
+"""The shared Amazon page classifier: walls, search pages and everything else, from the body alone."""
 
 from __future__ import annotations
 
 import pytest
 
+from shelfscope.fetch.blocks import AMAZON_RULES, VENDOR_RULES
 from shelfscope.ranks import classify_amazon_page, detect_amazon_block
-from shelfscope.ranks.serp.blocks import AMAZON_BLOCK_RULES, BLOCK_PAGE_MAX_CHARS
+from shelfscope.ranks.serp.blocks import AMAZON_BLOCK_RULES
 
 BM_VERIFY = """<!DOCTYPE html><html><head>
 <meta http-equiv="refresh" content="5; URL='/_sec/verify?provider=interstitial'">
@@ -32,7 +33,7 @@ def test_wall_shapes_without_a_real_capture_are_classified(html: str, kind: str)
 
 def test_a_large_real_page_mentioning_a_marker_is_not_a_wall() -> None:
     page = '<div class="s-main-slot"><div data-component-type="s-search-result"></div></div>'
-    page += "<script>/* validateCaptcha gokuProps */</script>" + " " * BLOCK_PAGE_MAX_CHARS
+    page += "<script>/* validateCaptcha gokuProps */</script>" + " " * 200_000
     assert detect_amazon_block(page) is None
     assert classify_amazon_page(page) == ("search", None)
 
@@ -45,7 +46,18 @@ def test_a_page_without_search_markers_is_other() -> None:
     assert classify_amazon_page(b"") == ("other", None)
 
 
-def test_every_rule_explains_itself_and_has_markers() -> None:
-    for rule in AMAZON_BLOCK_RULES:
-        assert rule.why
-        assert rule.all_of or rule.any_of
+def test_the_parser_uses_the_fetch_engines_rule_table() -> None:
+    assert (*VENDOR_RULES, *AMAZON_RULES) == AMAZON_BLOCK_RULES
+    assert all(rule.why for rule in AMAZON_BLOCK_RULES)
+
+
+def test_a_page_of_another_type_is_other_not_a_wall() -> None:
+    bestsellers = "<html><title>Amazon Best Sellers</title><div id='zg'>" + "x" * 300_000 + "</div></html>"
+    assert detect_amazon_block(bestsellers) is None
+    assert classify_amazon_page(bestsellers) == ("other", None)
+
+
+def test_the_dogs_page_without_a_status_is_judged_on_a_small_body_only() -> None:
+    big = DOGS_503.replace("</body>", "<div>" + "x" * 250_000 + "</div></body>")
+    assert detect_amazon_block(DOGS_503) == "dogs_503"
+    assert detect_amazon_block(big) is None

@@ -24,8 +24,11 @@ API_ROUTER_MODULES: tuple[str, ...] = (
     "shelfscope.jobs.routes",
     "shelfscope.alerts.routes",
     "shelfscope.events.routes",
+    "shelfscope.ranks.routes",
+    "shelfscope.fetch.routes",
+    "shelfscope.seller.routes",
 )
-PAGE_ROUTER_MODULES: tuple[str, ...] = ("shelfscope.web.pages",)
+PAGE_ROUTER_MODULES: tuple[str, ...] = ("shelfscope.web.pages", "shelfscope.seller.callback")
 
 
 def _router(module: str) -> APIRouter:

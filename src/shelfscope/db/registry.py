@@ -11,10 +11,12 @@ from shelfscope.db.base import Base
 __all__ = ["MODEL_MODULES", "load_all_models"]
 
 MODEL_MODULES: tuple[str, ...] = (
+    "shelfscope.fetch.models_db",
     "shelfscope.auth.models",
     "shelfscope.jobs.models",
     "shelfscope.alerts.models",
     "shelfscope.ranks.models",
+    "shelfscope.seller.models",
 )
 
 

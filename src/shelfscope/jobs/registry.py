@@ -34,7 +34,12 @@ __all__ = [
 Handler = Callable[["RunContext"], "dict[str, Any] | None"]
 
 # Every module that registers run kinds; add a feature's ``tasks`` module here.
-TASK_MODULES: tuple[str, ...] = ("shelfscope.jobs.demo",)
+TASK_MODULES: tuple[str, ...] = (
+    "shelfscope.jobs.demo",
+    "shelfscope.ranks.tasks",
+    "shelfscope.fetch.tasks",
+    "shelfscope.seller.tasks",
+)
 
 
 @dataclass(frozen=True, slots=True)

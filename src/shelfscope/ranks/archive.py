@@ -18,16 +18,18 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from shelfscope.errors import InvalidInput, NotFound
 from shelfscope.settings import Settings
 
-__all__ = ["PageArchive"]
+__all__ = ["PRUNE_EVERY", "PageArchive"]
 
 _KEY = re.compile(r"^[0-9a-f]{64}$")
 _SUFFIX = ".html.gz"
+_PRUNE_MARKER = ".last-prune"
+PRUNE_EVERY = timedelta(hours=6)
 
 
 class PageArchive:
@@ -94,3 +96,23 @@ class PageArchive:
             except FileNotFoundError:
                 continue  # another process pruned it first
         return removed
+
+    def prune_if_due(
+        self, *, now: datetime, retention: timedelta, every: timedelta = PRUNE_EVERY
+    ) -> int | None:
+        """Prune pages older than ``retention`` unless some process did so within ``every``.
+
+        A marker file's modification time records the last prune, so every worker sharing the
+        archive directory takes part without a schedule of its own. None when not due.
+        """
+        marker = self.root / _PRUNE_MARKER
+        try:
+            last = marker.stat().st_mtime
+        except FileNotFoundError:
+            last = None
+        if last is not None and now.timestamp() - last < every.total_seconds():
+            return None
+        self.root.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+        os.utime(marker, (now.timestamp(), now.timestamp()))
+        return self.prune(older_than=now - retention)

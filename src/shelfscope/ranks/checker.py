@@ -79,11 +79,15 @@ def check_keyword(source: PageSource, *, marketplace: str, query: str, depth: in
         if not page.has_next_page:
             break
     return KeywordCheck(
-        marketplace=marketplace, query=query, depth=depth, raw_pages=tuple(raw_pages), ranked=rank_pages(parsed)
+        marketplace=marketplace,
+        query=query,
+        depth=depth,
+        raw_pages=tuple(raw_pages),
+        ranked=rank_pages(parsed),
     )
 
 
-def _failed(
+def _failed(  # noqa: PLR0917 - a private constructor shortcut
     marketplace: str,
     query: str,
     depth: int,

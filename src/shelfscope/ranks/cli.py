@@ -1,4 +1,5 @@
-"""Rank tracking commands. ``serp parse`` runs the SERP parser on saved pages.
+"""Rank tracking commands. ``serp parse`` runs the SERP parser on saved pages; ``ranks …`` manages
+tracking jobs (:mod:`.cli_jobs`), checks one-off and reparses the archive (:mod:`.cli_check`).
 
 ``shelfscope serp parse FILE… --marketplace DE --json`` prints one JSON object per file, one per
 line (JSON Lines), in the shape ``{"file", "page_type", "block_kind", "marketplace", "query",
@@ -25,9 +26,12 @@ from shelfscope.errors import InvalidInput, ParseError
 from shelfscope.marketplaces import amazon_marketplace
 from shelfscope.ranks.serp import SerpPage, parse_serp
 
-__all__ = ["register", "serp_app"]
+__all__ = ["ranks_app", "register", "serp_app"]
 
 serp_app = typer.Typer(help="Amazon search result pages: parse saved pages.", no_args_is_help=True)
+ranks_app = typer.Typer(
+    help="Keyword rank tracking: jobs, keywords, one-off checks, reparsing.", no_args_is_help=True
+)
 
 
 @serp_app.command("parse")
@@ -84,5 +88,17 @@ def _print_table(path: Path, page: SerpPage) -> None:
         console.print(f"  {placement.kind}: {', '.join(placement.asins)}", highlight=False)
 
 
+def _ranks_commands() -> None:
+    from shelfscope.ranks.cli_check import check, reparse
+    from shelfscope.ranks.cli_jobs import jobs_app, keywords_app
+
+    ranks_app.add_typer(jobs_app, name="jobs")
+    ranks_app.add_typer(keywords_app, name="keywords")
+    ranks_app.command("check")(check)
+    ranks_app.command("reparse")(reparse)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(serp_app, name="serp")
+    _ranks_commands()
+    app.add_typer(ranks_app, name="ranks")

@@ -37,7 +37,9 @@ def _sandbox(platform: Platform) -> bool:
     return platform.settings.sandbox.enabled or platform.settings.sandbox.url is not None
 
 
-def dispatch_due_jobs(platform: Platform, now: datetime, limit: int, *, rng: random.Random | None = None) -> int:
+def dispatch_due_jobs(
+    platform: Platform, now: datetime, limit: int, *, rng: random.Random | None = None
+) -> int:
     """Create runs for at most ``limit`` due jobs; returns how many this call created."""
     generator = rng or random.Random()  # noqa: S311 - fairness, not security
     with platform.db.session() as session:

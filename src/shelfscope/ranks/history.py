@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -19,7 +19,14 @@ from shelfscope.ranks.jobs import get_job
 from shelfscope.ranks.keywords import get_keyword, list_keywords
 from shelfscope.ranks.models import Observation, ObservationStatus, TrackedKeyword, TrackingJob
 
-__all__ = ["Change", "KeywordStatus", "history_query", "keyword_history_query", "keyword_statuses", "rank_change"]
+__all__ = [
+    "Change",
+    "KeywordStatus",
+    "history_query",
+    "keyword_history_query",
+    "keyword_statuses",
+    "rank_change",
+]
 
 Change = Literal["up", "down", "stable", "new", "lost"]
 _HEALTHY = (ObservationStatus.OK.value, ObservationStatus.NOT_FOUND.value)
@@ -70,7 +77,7 @@ def history_query(
     asin: str,
     since: datetime | None = None,
     until: datetime | None = None,
-) -> Select[tuple[Observation]]:
+) -> Select[Observation]:
     """Observations of one keyword and ASIN, newest first, optionally within [since, until)."""
     query = select(Observation).where(
         Observation.workspace_id == workspace_id,
@@ -94,7 +101,7 @@ def keyword_history_query(
     asin: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
-) -> Select[tuple[Observation]]:
+) -> Select[Observation]:
     """:func:`history_query` after checking the keyword is the workspace's and the ASIN tracked."""
     job = get_job(session, workspace_id=workspace_id, job_id=job_id)
     get_keyword(session, workspace_id=workspace_id, job_id=job_id, keyword_id=keyword_id)
@@ -115,7 +122,7 @@ def _tracked_asin(job: TrackingJob, asin: str | None) -> str:
     return wanted
 
 
-def _latest(job_id: int, asin: str, *, healthy: bool, keep: int) -> Select[tuple[Observation, int]]:
+def _latest(job_id: int, asin: str, *, healthy: bool, keep: int) -> Select[Any]:
     """The ``keep`` newest observations per keyword (only healthy ones if asked), with their order."""
     order = func.row_number().over(
         partition_by=Observation.keyword_id, order_by=(Observation.observed_at.desc(), Observation.id.desc())
@@ -127,9 +134,7 @@ def _latest(job_id: int, asin: str, *, healthy: bool, keep: int) -> Select[tuple
         inner = inner.where(Observation.status.in_(_HEALTHY))
     ranked = inner.subquery()
     return (
-        select(Observation, ranked.c.n)
-        .join(ranked, ranked.c.id == Observation.id)
-        .where(ranked.c.n <= keep)
+        select(Observation, ranked.c.n).join(ranked, ranked.c.id == Observation.id).where(ranked.c.n <= keep)
     )
 
 
@@ -146,12 +151,16 @@ def keyword_statuses(
     job = get_job(session, workspace_id=workspace_id, job_id=job_id)
     chosen = _tracked_asin(job, asin)
     keywords = list_keywords(session, workspace_id=workspace_id, job_id=job_id)
-    last = {obs.keyword_id: obs for obs, _ in session.execute(_latest(job.id, chosen, healthy=False, keep=1))}
+    last = {
+        row[0].keyword_id: row[0] for row in session.execute(_latest(job.id, chosen, healthy=False, keep=1))
+    }
     healthy: dict[int, list[Observation]] = {}
-    for obs, _n in session.execute(_latest(job.id, chosen, healthy=True, keep=2).order_by(Observation.keyword_id)):
-        healthy.setdefault(obs.keyword_id, []).append(obs)
+    for row in session.execute(_latest(job.id, chosen, healthy=True, keep=2)):
+        healthy.setdefault(row[0].keyword_id, []).append(row[0])
     extremes = _extremes(session, job.id, chosen, since=now - timedelta(days=window_days))
-    return [_status(kw, chosen, last.get(kw.id), healthy.get(kw.id, []), extremes.get(kw.id)) for kw in keywords]
+    return [
+        _status(kw, chosen, last.get(kw.id), healthy.get(kw.id, []), extremes.get(kw.id)) for kw in keywords
+    ]
 
 
 def _extremes(session: Session, job_id: int, asin: str, *, since: datetime) -> dict[int, tuple[int, int]]:
@@ -166,7 +175,11 @@ def _extremes(session: Session, job_id: int, asin: str, *, since: datetime) -> d
         )
         .group_by(Observation.keyword_id)
     )
-    return {keyword_id: (best, worst) for keyword_id, best, worst in rows}
+    return {
+        keyword_id: (best, worst)
+        for keyword_id, best, worst in rows
+        if best is not None and worst is not None
+    }
 
 
 def _status(

@@ -55,6 +55,7 @@ __all__ = [
     "delete_job",
     "get_job",
     "job_runs_query",
+    "job_workspace_id",
     "jobs_query",
     "pause_job",
     "preview_schedule",
@@ -87,7 +88,7 @@ def _announce(session: Session, platform: Platform, job: TrackingJob) -> None:
     publish_after_commit(session, platform.bus, event)
 
 
-def jobs_query(*, workspace_id: int, status: JobStatus | None = None) -> Select[tuple[TrackingJob]]:
+def jobs_query(*, workspace_id: int, status: JobStatus | None = None) -> Select[TrackingJob]:
     """A workspace's jobs, newest first."""
     query = select(TrackingJob).where(TrackingJob.workspace_id == workspace_id)
     if status is not None:
@@ -153,6 +154,8 @@ def create_job(
 
 def _name(name: str) -> str:
     cleaned = " ".join(name.split())
+    if any(ord(char) < 32 or ord(char) == 127 for char in cleaned):
+        raise InvalidInput("a job name cannot contain control characters", field="name")
     if len(cleaned) > 200:
         raise InvalidInput("a job name has at most 200 characters", field="name")
     return cleaned
@@ -182,7 +185,8 @@ def update_job(
     unknown = sorted(set(changes) - EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(
-            f"cannot change {', '.join(unknown)}; the ASIN and marketplace of a job are fixed", field=unknown[0]
+            f"cannot change {', '.join(unknown)}; the ASIN and marketplace of a job are fixed",
+            field=unknown[0],
         )
     job = get_job(session, workspace_id=workspace_id, job_id=job_id)
     if "name" in changes:
@@ -244,7 +248,9 @@ def delete_job(session: Session, platform: Platform, *, workspace_id: int, job_i
     session.flush()
 
 
-def preview_schedule(platform: Platform, *, frequency: str, rng: random.Random | None = None) -> SchedulePreview:
+def preview_schedule(
+    platform: Platform, *, frequency: str, rng: random.Random | None = None
+) -> SchedulePreview:
     """When a job created now with ``frequency`` would run, for the form's preview."""
     parsed = validate_frequency(frequency)
     settings = platform.settings.ranks
@@ -311,7 +317,12 @@ def start_check(
 
 
 def run_job_now(
-    session: Session, platform: Platform, *, workspace_id: int, job_id: int, created_by_user_id: int | None = None
+    session: Session,
+    platform: Platform,
+    *,
+    workspace_id: int,
+    job_id: int,
+    created_by_user_id: int | None = None,
 ) -> Run:
     """Queue a check of every keyword now, outside the schedule (which is left as it is)."""
     job = get_job(session, workspace_id=workspace_id, job_id=job_id)
@@ -327,7 +338,7 @@ def run_job_now(
     return run
 
 
-def job_runs_query(*, workspace_id: int, job_id: int) -> Select[tuple[Run]]:
+def job_runs_query(*, workspace_id: int, job_id: int) -> Select[Run]:
     """The check runs of one job, newest first."""
     return (
         select(Run)
@@ -338,3 +349,11 @@ def job_runs_query(*, workspace_id: int, job_id: int) -> Select[tuple[Run]]:
         )
         .order_by(Run.id.desc())
     )
+
+
+def job_workspace_id(session: Session, *, job_id: int) -> int:
+    """The workspace a job belongs to, for local administration that starts from a bare id."""
+    workspace_id = session.scalar(select(TrackingJob.workspace_id).where(TrackingJob.id == job_id))
+    if workspace_id is None:
+        raise NotFound(f"tracking job {job_id} not found")
+    return workspace_id

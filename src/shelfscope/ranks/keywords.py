@@ -27,6 +27,7 @@ __all__ = [
     "add_keywords",
     "add_keywords_from_text",
     "get_keyword",
+    "keyword_counts",
     "list_keywords",
     "remove_keyword",
 ]
@@ -173,7 +174,9 @@ def _add_lines(
             report.invalid.append(InvalidLine(number, original, reason))
             continue
         seen.add(normalised)
-        rows.append(TrackedKeyword(workspace_id=workspace_id, job_id=job_id, keyword=original, normalised=normalised))
+        rows.append(
+            TrackedKeyword(workspace_id=workspace_id, job_id=job_id, keyword=original, normalised=normalised)
+        )
         report.added.append(original)
     if rows:
         _store(session, rows)
@@ -185,3 +188,16 @@ def remove_keyword(session: Session, *, workspace_id: int, job_id: int, keyword_
     keyword = get_keyword(session, workspace_id=workspace_id, job_id=job_id, keyword_id=keyword_id)
     session.delete(keyword)
     session.flush()
+
+
+def keyword_counts(session: Session, *, workspace_id: int, job_ids: Iterable[int]) -> dict[int, int]:
+    """How many keywords each of ``job_ids`` tracks (jobs without any are absent)."""
+    ids = list(job_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(TrackedKeyword.job_id, func.count())
+        .where(TrackedKeyword.workspace_id == workspace_id, TrackedKeyword.job_id.in_(ids))
+        .group_by(TrackedKeyword.job_id)
+    )
+    return {int(job_id): int(count) for job_id, count in rows}

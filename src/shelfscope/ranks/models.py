@@ -134,8 +134,8 @@ class Observation(Base):
     """What one run saw for one (keyword, ASIN).
 
     Ranks are absolute across the pages read: ``organic_rank`` 50 on a grid of 48 organic cards
-    per page is page 2. ``page``/``position`` say where the ASIN first appeared (the card's
-    order on that page, ads included); the organic and sponsored hits keep their own.
+    per page is page 2. ``page``/``position`` locate the organic hit (the card's order on that
+    page, ads included), else the sponsored one; each hit also keeps its own.
     ``page_keys`` are the archive keys of the pages read, in page order, for reparsing.
     """
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,7 +30,7 @@ from shelfscope.ranks.fetcher import PageFetcher
 from shelfscope.ranks.models import PageCache, PageCacheSavings
 from shelfscope.ranks.storefront import search_url
 
-__all__ = ["LivePageSource", "PageSource", "RawPage", "SharedPageSource", "add_savings"]
+__all__ = ["LivePageSource", "PageSource", "RawPage", "SharedPageSource", "add_savings", "savings_of"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -171,13 +171,15 @@ class SharedPageSource:
             return
         pages, saved = len(self._unflushed), sum(self._unflushed)
         with self.db.session() as session:
-            add_savings(session, workspace_id=self.workspace_id, pages=pages, bytes_saved=saved, now=self.clock.now())
+            add_savings(
+                session, workspace_id=self.workspace_id, pages=pages, bytes_saved=saved, now=self.clock.now()
+            )
         self._unflushed.clear()
 
 
 def add_savings(session: Session, *, workspace_id: int, pages: int, bytes_saved: int, now: datetime) -> None:
     """Increment a workspace's page-reuse counters in one statement (safe under concurrency)."""
-    table = PageCacheSavings.__table__
+    table: Table = PageCacheSavings.__table__  # type: ignore[assignment]
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     stmt = insert(table).values(
         workspace_id=workspace_id, pages_reused=pages, bytes_saved=bytes_saved, updated_at=now
@@ -191,3 +193,9 @@ def add_savings(session: Session, *, workspace_id: int, pages: int, bytes_saved:
         },
     )
     session.execute(stmt)
+
+
+def savings_of(session: Session, *, workspace_id: int) -> tuple[int, int]:
+    """``(pages_reused, bytes_saved)`` of a workspace since it started tracking."""
+    row = session.get(PageCacheSavings, workspace_id)
+    return (row.pages_reused, row.bytes_saved) if row is not None else (0, 0)

@@ -3,9 +3,9 @@
 Pure functions over :class:`~shelfscope.ranks.serp.SerpPage` values. The parser numbers cards per
 page; a tracker reports ranks across pages ("organic #50" is page 2 on a 48-card grid). Organic
 rank counts organic cards only (ads excluded, as sellers and tools define it); sponsored rank
-counts ad cards only. ``page``/``position`` say where a shopper first sees the ASIN: the page,
-and the card's order on it, ads included. The same ASIN may be an ad and an organic result on
-one page: both hits are kept.
+counts ad cards only. ``page``/``position`` locate the organic hit ("page 2, position 5": the
+card's order on the page, ads included), or the sponsored hit when there is no organic one. The
+same ASIN may be an ad and an organic result on one page: both hits are kept.
 """
 
 from __future__ import annotations
@@ -39,23 +39,13 @@ class AsinRank:
 
     @property
     def page(self) -> int | None:
-        """The page the ASIN first appears on, as an ad or organically."""
-        return self._first()[0]
+        """The page of the organic hit, else of the sponsored one."""
+        return self.organic_page if self.organic_rank is not None else self.sponsored_page
 
     @property
     def position(self) -> int | None:
-        return self._first()[1]
-
-    def _first(self) -> tuple[int | None, int | None]:
-        hits = [
-            (page, position)
-            for page, position in (
-                (self.organic_page, self.organic_position),
-                (self.sponsored_page, self.sponsored_position),
-            )
-            if page is not None and position is not None
-        ]
-        return min(hits) if hits else (None, None)
+        """The card's order on :attr:`page` (ads included), for the same hit as :attr:`page`."""
+        return self.organic_position if self.organic_rank is not None else self.sponsored_position
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +90,9 @@ class RankedPages:
     def snapshot(self, *, max_pages: int) -> dict[str, Any]:
         """The compact per-run record of the first ``max_pages`` pages (see ``SerpSnapshot``)."""
         results = [
-            [c.asin, c.brand, c.sponsored, c.rank, c.page, c.position] for c in self.cards if c.page <= max_pages
+            [c.asin, c.brand, c.sponsored, c.rank, c.page, c.position]
+            for c in self.cards
+            if c.page <= max_pages
         ]
         placements = [
             [placement.kind, number, list(placement.asins)]

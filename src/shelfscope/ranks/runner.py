@@ -142,7 +142,10 @@ def execute_check(
         raise InvalidInput("a rank check must belong to a workspace")
     with platform.db.session() as session:
         job = _Job.of(get_job(session, workspace_id=ctx.workspace_id, job_id=int(ctx.payload["job_id"])))
-        keywords = [(k.id, k.keyword, k.normalised) for k in list_keywords(session, workspace_id=job.workspace_id, job_id=job.id)]
+        keywords = [
+            (k.id, k.keyword, k.normalised)
+            for k in list_keywords(session, workspace_id=job.workspace_id, job_id=job.id)
+        ]
     done = _done_keywords(platform, ctx.run_id, job.id)
     todo = [kw for kw in keywords if kw[0] not in done]
     tally = RunTally(keywords=len(keywords), resumed=len(keywords) - len(todo))
@@ -213,7 +216,9 @@ def _check_all(
         tally.count(keyword, check, rows[0])
         if check.error is not None:
             ctx.log.warning("rank_check_failed", job_id=job.id, keyword=keyword, reason=check.failure_reason)
-        ctx.progress(tally.succeeded + len(tally.failed), tally.keywords, _progress_message(keyword, check, rows[0]))
+        ctx.progress(
+            tally.succeeded + len(tally.failed), tally.keywords, _progress_message(keyword, check, rows[0])
+        )
 
 
 def _progress_message(keyword: str, check: KeywordCheck, own: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from shelfscope.errors import InvalidInput
-from shelfscope.marketplaces import amazon_marketplace
+from shelfscope.marketplaces import amazon_marketplace, amazon_marketplace_by_domain, amazon_marketplace_by_id
 from shelfscope.ranks.models import MAX_DEPTH, Frequency
 from shelfscope.ranks.serp.asin import is_valid_isbn10
 
@@ -59,9 +59,14 @@ def validate_asin(value: str, *, field: str = "asin") -> str:
     )
 
 
-def validate_marketplace(code: str) -> str:
-    """Amazon's marketplace code (``UK``, not ``GB``) for a code, domain or marketplace id."""
-    return amazon_marketplace(code).code
+def validate_marketplace(value: str) -> str:
+    """Amazon's marketplace code (``UK``, not ``GB``) for a code, a domain or an SP-API marketplace id."""
+    text = value.strip()
+    if "." in text:
+        return amazon_marketplace_by_domain(text).code
+    if len(text) > 3:
+        return amazon_marketplace_by_id(text).code
+    return amazon_marketplace(text).code
 
 
 def validate_frequency(value: str) -> Frequency:

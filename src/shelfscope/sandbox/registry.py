@@ -19,7 +19,12 @@ from shelfscope.sandbox.context import SandboxContext
 
 __all__ = ["SIMULATOR_MODULES", "Simulator", "SimulatorRegistry", "load_simulators"]
 
-SIMULATOR_MODULES: tuple[str, ...] = ("shelfscope.sandbox.echo",)
+SIMULATOR_MODULES: tuple[str, ...] = (
+    "shelfscope.sandbox.echo",
+    "shelfscope.sandbox.spapi",
+    "shelfscope.sandbox.amazon",
+    "shelfscope.sandbox.proxies",
+)
 
 AppFactory = Callable[[SandboxContext], ASGIApp]
 Lifespan = Callable[[SandboxContext], AbstractAsyncContextManager[None]]

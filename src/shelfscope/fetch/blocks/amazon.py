@@ -14,6 +14,11 @@
 The AWS WAF JavaScript challenge and the Akamai ``bm-verify`` interstitial are vendor pages that
 other sites serve too; their rules live in :mod:`.vendors` and apply to every site, Amazon included.
 Markers are structural (form actions, input ids) before textual, because the text is localised.
+
+A page may come without its status (an archived body re-parsed later, or
+:func:`shelfscope.ranks.classify_amazon_page`). The status-bound rows say what they decide then:
+the dogs page is recognised by its markers on a small body, and a page of the wrong type is still
+one. This is the only Amazon rule table; the SERP parser's classifier is a view of it.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from shelfscope.fetch.blocks.rules import (
     Matches,
     SmallerThan,
     Status,
+    StatusUnknown,
     Title,
 )
 
@@ -35,12 +41,16 @@ __all__ = ["AMAZON_PAGE_MARKERS", "AMAZON_RULES"]
 
 _CAPTCHA_FORM = Contains(b"/errors/validateCaptcha", case=True)
 _ROBOT_CHECK = Contains(b"To discuss automated access to Amazon data please contact", case=True)
+#: Walls are small (every one seen is under 10 kB); real search and product pages are hundreds of kB.
+_SMALL = SmallerThan(200_000)
 
 #: What each page type always carries, across the 2017-2026 layouts in the real fixtures.
 AMAZON_PAGE_MARKERS: dict[str, Matcher] = {
     "serp": AnyOf(
         Contains(b'data-component-type="s-search-result"', case=True),
+        Contains(b"s-search-result", case=True),  # the same, re-serialised with other quoting
         Contains(b"s-result-list", case=True),
+        Contains(b"s-results-list-atf", case=True),  # the legacy result list (li#result_N), to 2019
         Contains(b"s-main-slot", case=True),
         Matches(rb"""pageType["']?\s*:\s*["']Search"""),
     ),
@@ -59,6 +69,7 @@ AMAZON_RULES: tuple[BlockRule, ...] = (
             AnyOf(
                 Contains(b"captchacharacters", case=True),
                 Contains(b"/captcha/", case=True),
+                Contains(b"Captcha_", case=True),
                 Contains(b"Enter the characters you see below"),
             ),
         ),
@@ -72,19 +83,31 @@ AMAZON_RULES: tuple[BlockRule, ...] = (
     BlockRule(
         kind="dogs_503",
         when=All(
-            Status(frozenset({503})),
-            AnyOf(_ROBOT_CHECK, Title(contains="Sorry! Something went wrong"), Contains(b"/error/dogs/")),
+            AnyOf(Status(frozenset({503})), All(StatusUnknown(), _SMALL)),
+            AnyOf(
+                _ROBOT_CHECK,
+                Title(contains="Sorry! Something went wrong"),
+                Contains(b"/error/dogs/"),
+                Contains(b"/dogsofamazon"),
+                Contains(b"ref=cs_503"),
+            ),
         ),
         why='503 "Sorry! Something went wrong!" dogs page',
     ),
     BlockRule(
         kind="robot_check",
-        when=All(_ROBOT_CHECK, SmallerThan(200_000)),
+        when=All(
+            _SMALL,
+            AnyOf(_ROBOT_CHECK, Title(equals="Robot Check"), Contains(b"opfcaptcha.amazon", case=True)),
+        ),
         why="a page of the robot-check template (automated-access notice)",
     ),
     BlockRule(
         kind="wrong_page",
-        when=All(Status(frozenset(range(200, 300))), ExpectedPageMissing(AMAZON_PAGE_MARKERS)),
+        when=All(
+            AnyOf(Status(frozenset(range(200, 300))), StatusUnknown()),
+            ExpectedPageMissing(AMAZON_PAGE_MARKERS),
+        ),
         why="a page of another type in place of the one requested",
     ),
 )

@@ -37,6 +37,7 @@ __all__ = [
     "Page",
     "SmallerThan",
     "Status",
+    "StatusUnknown",
     "Title",
     "UrlPath",
 ]
@@ -46,10 +47,21 @@ _MISSING = object()
 
 
 class Page:
-    """A response as block rules see it, with the request that produced it."""
+    """A response as block rules see it, with the request that produced it.
+
+    ``status`` is None when it is not known: an archived body, or a page handed to a parser
+    without its response. Rules that need a status say what they decide without one
+    (:class:`Status` never matches it, :class:`StatusUnknown` does).
+    """
 
     def __init__(
-        self, *, request: Request, status: int, headers: tuple[Header, ...], body: bytes, now: datetime
+        self,
+        *,
+        request: Request,
+        status: int | None,
+        headers: tuple[Header, ...],
+        body: bytes,
+        now: datetime,
     ) -> None:
         self.request, self.status, self.headers, self.body, self.now = request, status, headers, body, now
 
@@ -119,10 +131,20 @@ class Title:
 
 @dataclass(frozen=True)
 class Status:
+    """The status is one of ``codes``; an unknown status is none of them."""
+
     codes: frozenset[int]
 
     def __call__(self, page: Page) -> bool:
         return page.status in self.codes
+
+
+@dataclass(frozen=True)
+class StatusUnknown:
+    """The page came without a status (an archived body): rules then judge the body alone."""
+
+    def __call__(self, page: Page) -> bool:
+        return page.status is None
 
 
 @dataclass(frozen=True)

@@ -246,8 +246,9 @@ class CurlClient:
     async def _reap(self) -> None:
         idle = [handle for handle in self._retiring if handle.in_flight == 0]
         for handle in idle:
-            self._retiring.remove(handle)
-            await handle.curl.close()
+            if handle in self._retiring:  # a concurrent _reap may have taken it during our await
+                self._retiring.remove(handle)
+                await handle.curl.close()
 
     async def aclose(self) -> None:
         """Close every curl session; in-flight requests on them fail."""

@@ -1,7 +1,8 @@
 """The Amazon search-result-page parser and the shared Amazon page classifier.
 
 ``parse_serp(html, marketplace=...)`` turns one response into a :class:`SerpPage`;
-``classify_amazon_page(html)`` is the cheap wall/search/other test the fetch engine reuses.
+``classify_amazon_page(html)`` is the cheap wall/search/other test, a body-only view of the
+fetch engine's Amazon block rules.
 """
 
 from __future__ import annotations

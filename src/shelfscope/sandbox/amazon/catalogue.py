@@ -115,7 +115,7 @@ def product_spec(seed: int, asin: str) -> ProductSpec:
     brand = _brand_of(seed, asin)
     amazon_brand = brand in AMAZON_BRANDS
     low, high = CATEGORY_PRICES[category]
-    rating = Decimal(30 + int(20 * unit(seed, "rating", asin) ** 0.6)) / 10
+    rating = (Decimal(30 + int(20 * unit(seed, "rating", asin) ** 0.6)) / 10).quantize(Decimal("0.1"))
     return ProductSpec(
         asin=asin,
         brand=brand,
@@ -210,7 +210,9 @@ def _retail(amount: float, currency: str, ending: Decimal) -> Decimal:
     return Decimal(max(1, int(amount))) + ending
 
 
-def _prices(seed: int, spec: ProductSpec, market: AmazonMarketplace, day: date) -> tuple[Decimal, Decimal | None]:
+def _prices(
+    seed: int, spec: ProductSpec, market: AmazonMarketplace, day: date
+) -> tuple[Decimal, Decimal | None]:
     factor = 0.9 + 0.25 * unit(seed, "market-price", spec.asin, market.code)
     amount = float(spec.base_usd) * FX_RATES[market.currency] * factor
     ending = pick(_ENDINGS, seed, "ending", spec.asin, market.code)
@@ -251,9 +253,13 @@ def _title(spec: ProductSpec, market: AmazonMarketplace, keyword: str | None) ->
     return f"{spec.brand} {name}, {features} ({colour})", name
 
 
-def listing(seed: int, market: AmazonMarketplace, asin: str, day: date, *, keyword: str | None = None) -> Listing:
+def listing(
+    seed: int, market: AmazonMarketplace, asin: str, day: date, *, keyword: str | None = None
+) -> Listing:
     """``asin`` as ``market`` lists it on ``day``; ``keyword`` names it the way its search shelf does."""
     spec = product_spec(seed, asin)
+    price: Decimal | None
+    list_price: Decimal | None
     price, list_price = _prices(seed, spec, market, day)
     availability, stock_left = _availability(seed, asin, market.code, day)
     if availability == "unavailable":

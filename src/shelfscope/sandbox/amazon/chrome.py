@@ -34,7 +34,10 @@ _FOOTER_COLUMNS = (
     ("Get to Know Us", ("Careers", "Blog", "About Amazon", "Investor Relations", "Amazon Devices")),
     ("Make Money with Us", ("Sell products on Amazon", "Sell on Amazon Business", "Become an Affiliate")),
     ("Amazon Payment Products", ("Amazon Business Card", "Shop with Points", "Reload Your Balance")),
-    ("Let Us Help You", ("Your Account", "Your Orders", "Shipping Rates & Policies", "Returns & Replacements")),
+    (
+        "Let Us Help You",
+        ("Your Account", "Your Orders", "Shipping Rates & Policies", "Returns & Replacements"),
+    ),
 )
 
 
@@ -59,7 +62,9 @@ def token(size: int, *parts: object) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")[:size]
 
 
-def chrome_context(*, market: AmazonMarketplace, root: str, query: str, rid: str, page_type: str) -> dict[str, Any]:
+def chrome_context(
+    *, market: AmazonMarketplace, root: str, query: str, rid: str, page_type: str
+) -> dict[str, Any]:
     """The page-level values the shared chrome (``_chrome.html``) reads."""
     text = ui_text(market)
     language, country = market.locale.split("_", 1)
@@ -97,6 +102,7 @@ def chrome_context(*, market: AmazonMarketplace, root: str, query: str, rid: str
 
 _DEPARTMENTS = (
     "aps", "arts-crafts", "automotive", "baby-products", "beauty", "stripbooks", "computers", "electronics",
-    "fashion", "garden", "grocery", "hpc", "kitchen", "office-products", "pets", "sporting", "tools", "toys-and-games",
+    "fashion", "garden", "grocery", "hpc", "kitchen", "office-products", "pets", "sporting", "tools",
+    "toys-and-games",
 )  # fmt: skip
 _WEBLABS = tuple(f"SEARCH_{digest('weblab', index) % 900000 + 100000}" for index in range(40))

@@ -49,7 +49,7 @@ DEMO_PRODUCTS: tuple[DemoProduct, ...] = (
         review_base=3184,
         bsr_base=412,
         titles={
-            "en": "Lumora Insulated Water Bottle 32 oz, Stainless Steel, Leak-Proof Lid, Keeps Drinks Cold 24h",
+            "en": "Lumora Insulated Water Bottle 32 oz, Stainless Steel, Leak-Proof Lid, Keeps Drinks Cold",
             "de": "Lumora Trinkflasche Edelstahl 1 l, Isolierflasche auslaufsicher, hält 24 h kalt",
         },
     ),

@@ -7,8 +7,6 @@ pieces are returned separately too, because cards render them in separate spans
 (``a-price-symbol``, ``a-price-whole``, ``a-price-decimal``, ``a-price-fraction``).
 """
 
-# ruff: noqa: RUF001 - currency symbols and no-break spaces are the point of this module
-
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -61,7 +59,9 @@ class PriceStyle:
     indian_grouping: bool = False
 
 
-def _style(symbol: str, *, after: bool = False, gap: str = "", decimals: int = 2, lang: str = "en") -> PriceStyle:
+def _style(
+    symbol: str, *, after: bool = False, gap: str = "", decimals: int = 2, lang: str = "en"
+) -> PriceStyle:
     thousands, mark = _NUMBER_STYLES[lang]
     return PriceStyle(
         symbol=symbol, symbol_after=after, gap=gap, decimals=decimals, thousands=thousands, decimal_mark=mark
@@ -89,7 +89,13 @@ PRICE_STYLES: dict[str, PriceStyle] = {
     "EG": _style("EGP", gap=_NBSP),
     "ZA": _style("R"),
     "IN": PriceStyle(
-        symbol="₹", symbol_after=False, gap="", decimals=0, thousands=",", decimal_mark=".", indian_grouping=True
+        symbol="₹",
+        symbol_after=False,
+        gap="",
+        decimals=0,
+        thousands=",",
+        decimal_mark=".",
+        indian_grouping=True,
     ),
     "JP": _style("￥", decimals=0),
     "AU": _style("$"),
@@ -103,7 +109,7 @@ def _group(digits: str, separator: str, *, indian: bool = False) -> str:
         return digits
     head, tail = digits[:-3], digits[-3:]
     size = 2 if indian else 3
-    groups = []
+    groups: list[str] = []
     while head:
         groups.insert(0, head[-size:])
         head = head[:-size]
@@ -141,7 +147,9 @@ def format_price(amount: Decimal, *, marketplace: str) -> PriceParts:
     whole_digits, _, fraction = f"{fixed:f}".partition(".")
     whole = _group(whole_digits, style.thousands, indian=style.indian_grouping)
     number = f"{whole}{style.decimal_mark}{fraction}" if style.decimals else whole
-    text = f"{number}{style.gap}{style.symbol}" if style.symbol_after else f"{style.symbol}{style.gap}{number}"
+    text = (
+        f"{number}{style.gap}{style.symbol}" if style.symbol_after else f"{style.symbol}{style.gap}{number}"
+    )
     return PriceParts(
         text=text,
         symbol=style.symbol,

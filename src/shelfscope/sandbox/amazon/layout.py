@@ -229,7 +229,9 @@ def _fill(
     rows = builder.rows
     if page == 1 and generator.random() < 0.85:
         brand = product_spec(seed, ads[-1]).brand
-        rows.append(BannerRow(brand=brand, asins=tuple(a for a in pool if product_spec(seed, a).brand == brand)[:3]))
+        rows.append(
+            BannerRow(brand=brand, asins=tuple(a for a in pool if product_spec(seed, a).brand == brand)[:3])
+        )
     if page == 1 and corrected:
         rows.append(MessageRow(kind="spell"))
     rows.append(MessageRow(kind="results"))
@@ -250,4 +252,6 @@ def _fill(
     builder.ads(ads[top + middle + second : top + middle + second + bottom], seed)
     if generator.random() < 0.5:
         rows.append(CarouselRow(asins=tuple(ads[-6:-1]), sponsored=False))
-    rows.extend(ShellRow(kind=kind) for kind in ("related", "pagination", "brand_footer", "feedback", "footer_ad"))
+    rows.extend(
+        ShellRow(kind=kind) for kind in ("related", "pagination", "brand_footer", "feedback", "footer_ad")
+    )

@@ -33,7 +33,9 @@ _WORDS = (
 
 def _identifier(generator: random.Random) -> str:
     # Minifiers reuse a small alphabet of short names; so does this.
-    return generator.choice("abcdefghijklmnopqrstuvwxyz") + generator.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    return generator.choice("abcdefghijklmnopqrstuvwxyz") + generator.choice(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    )
 
 
 def _token(generator: random.Random, size: int) -> str:

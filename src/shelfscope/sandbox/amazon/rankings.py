@@ -43,7 +43,7 @@ DEMO_AD_SHARE = 0.7
 """Share of days on which a demo product holds a top-of-search ad for its keyword."""
 
 
-def demo_rank(seed: int, marketplace: str, keyword: str, asin: str, index: int, day: date) -> int:
+def demo_rank(seed: int, *, marketplace: str, keyword: str, asin: str, index: int, day: date) -> int:
     """The organic rank (1-based) a demo product is placed at on ``day``, before any capping."""
     centre = DEMO_CENTRES[index % len(DEMO_CENTRES)]
     drift = DEMO_SCALE * walk(f"{seed}|demo|{marketplace}|{keyword}|{asin}", day)
@@ -63,14 +63,15 @@ def organic_order(seed: int, marketplace: str, keyword: str, day: date) -> tuple
     noise = walks(f"{seed}|rank|{marketplace}|{keyword}", day, len(pool.asins))
     scored = sorted(
         range(len(pool.asins)),
-        key=lambda i: i + MARKET_SPREAD * unit(seed, "market-rank", marketplace, pool.asins[i]) + WALK_SCALE * noise[i],
+        key=lambda i: (
+            i + MARKET_SPREAD * unit(seed, "market-rank", marketplace, pool.asins[i]) + WALK_SCALE * noise[i]
+        ),
     )
     order = [pool.asins[i] for i in scored]
     demos = sorted(
-        (demo_rank(seed, marketplace, keyword, asin, index, day), asin)
+        (demo_rank(seed, marketplace=marketplace, keyword=keyword, asin=asin, index=index, day=day), asin)
         for asin, index in demo_keyword_asins(marketplace, keyword)
     )
     for rank, asin in demos:
         order.insert(min(rank, len(order) + 1) - 1, asin)
     return tuple(order[: PAGE_SIZE * MAX_PAGES])
-

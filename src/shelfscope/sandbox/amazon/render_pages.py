@@ -11,8 +11,7 @@ The CAPTCHA reproduces the ``/errors/validateCaptcha`` form of both real variant
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from shelfscope.marketplaces import AmazonMarketplace
 from shelfscope.sandbox.amazon.catalogue import Listing
@@ -21,7 +20,7 @@ from shelfscope.sandbox.amazon.formatting import format_count, format_date, form
 from shelfscope.sandbox.amazon.i18n import ui_text
 from shelfscope.sandbox.amazon.padding import BIG_PAGE_MAX, BIG_PAGE_MIN, padding_chunks
 from shelfscope.sandbox.amazon.randomness import digest
-from shelfscope.sandbox.amazon.render_serp import product_slug, star_class
+from shelfscope.sandbox.amazon.serp_context import product_slug, star_class
 from shelfscope.sandbox.amazon.templating import render
 
 __all__ = ["render_captcha", "render_error_page", "render_home", "render_product_page"]
@@ -46,7 +45,9 @@ def _bullets(item: Listing, market: AmazonMarketplace) -> list[str]:
     return [f"{features[(start + n) % len(features)]} – {item.title}" for n in range(5)]  # noqa: RUF001
 
 
-def render_product_page(*, market: AmazonMarketplace, item: Listing, day: date, root: str, big: bool) -> bytes:
+def render_product_page(
+    *, market: AmazonMarketplace, item: Listing, day: date, root: str, big: bool
+) -> bytes:
     """The detail page of ``item`` as ``market`` shows it on ``day``."""
     text = ui_text(market)
     rid = request_id("product", market.code, item.asin, day.isoformat())
@@ -73,16 +74,22 @@ def render_product_page(*, market: AmazonMarketplace, item: Listing, day: date, 
         "review_count": format_count(item.review_count, lang=text.lang),
         "reviews_label": text.reviews.format(count=format_count(item.review_count, lang=text.lang)),
         "price": None if item.price is None else format_price(item.price, marketplace=market.code),
-        "list_price": None if item.list_price is None else format_price(item.list_price, marketplace=market.code),
+        "list_price": None
+        if item.list_price is None
+        else format_price(item.list_price, marketplace=market.code),
         "savings": savings,
         "bullets": _bullets(item, market),
         "seller": f"Amazon.{context['tld']}" if digest("seller", item.asin) % 3 else item.brand,
         "offer_id": token(120, "offer", item.asin, market.code),
         "merchant_id": "A" + token(13, "merchant", item.asin).upper().replace("-", "K").replace("_", "Q"),
         "bsr_main": text.rank_in.format(rank=format_count(item.bsr, lang=text.lang), category=category),
-        "bsr_sub": text.rank_in.format(rank=format_count(item.sub_bsr, lang=text.lang), category=item.subcategory),
+        "bsr_sub": text.rank_in.format(
+            rank=format_count(item.sub_bsr, lang=text.lang), category=item.subcategory
+        ),
         "see_top": text.see_top.format(category=category),
-        "first_available": format_date(date(2023, 1, 1).fromordinal(738_000 + digest("first", item.asin) % 900), text=text),
+        "first_available": format_date(
+            date(2023, 1, 1).fromordinal(738_000 + digest("first", item.asin) % 900), text=text
+        ),
         "head_padding": padding_chunks(8_000, "product-head", item.asin),
         "body_padding": [],
     }
@@ -91,14 +98,18 @@ def render_product_page(*, market: AmazonMarketplace, item: Listing, day: date, 
     html = render("product.html", p=context)
     target = _BASE_PADDING
     if big:
-        target = BIG_PAGE_MIN + digest("big", item.asin, market.code) % (BIG_PAGE_MAX - BIG_PAGE_MIN) - len(html)
+        target = (
+            BIG_PAGE_MIN + digest("big", item.asin, market.code) % (BIG_PAGE_MAX - BIG_PAGE_MIN) - len(html)
+        )
     context["body_padding"] = padding_chunks(max(0, target), "product-body", item.asin, market.code)
     return render("product.html", p=context).encode()
 
 
 def render_home(*, market: AmazonMarketplace, root: str) -> bytes:
     """The storefront's home page: no results, just the chrome (what a session warm-up fetches)."""
-    context = chrome_context(market=market, root=root, query="", rid=request_id("home", market.code), page_type="Gateway")
+    context = chrome_context(
+        market=market, root=root, query="", rid=request_id("home", market.code), page_type="Gateway"
+    )
     return render("home.html", p=context).encode()
 
 
@@ -112,7 +123,9 @@ def render_captcha(
     style: Literal["continue_shopping", "image"],
 ) -> bytes:
     """The robot check, in either real variant; ``characters`` solve it."""
-    context = chrome_context(market=market, root=root, query="", rid=request_id("captcha", amzn), page_type="Captcha")
+    context = chrome_context(
+        market=market, root=root, query="", rid=request_id("captcha", amzn), page_type="Captcha"
+    )
     context |= {
         "image": style == "image",
         "amzn": amzn,
@@ -140,5 +153,3 @@ def render_error_page(*, market: AmazonMarketplace, root: str, status: Literal[4
         "dog": f"{1 + digest('dog', rid) % 60}",
     }
     return render("dogs.html", p=context).encode()
-
-

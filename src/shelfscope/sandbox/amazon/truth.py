@@ -134,7 +134,7 @@ class SerpTruth:
 
 @lru_cache(maxsize=512)
 def _planned(
-    seed: int, code: str, query: str, page: int, day: date, corrections: tuple[tuple[str, str], ...]
+    seed: int, code: str, query: str, *, page: int, day: date, corrections: tuple[tuple[str, str], ...]
 ) -> SearchPage:
     return plan_search_page(seed, amazon_marketplace(code), query, page, day, corrections=dict(corrections))
 
@@ -143,7 +143,8 @@ def planned_page(
     seed: int, market: AmazonMarketplace, query: str, page: int, day: date, *, corrections: Mapping[str, str]
 ) -> SearchPage:
     """:func:`~.layout.plan_search_page`, cached."""
-    return _planned(seed, market.code, " ".join(query.split()), page, day, tuple(sorted(corrections.items())))
+    key = tuple(sorted(corrections.items()))
+    return _planned(seed, market.code, " ".join(query.split()), page=page, day=day, corrections=key)
 
 
 def card_listing(seed: int, market: AmazonMarketplace, plan: SearchPage, asin: str) -> Listing:
@@ -180,9 +181,14 @@ def serp_truth(
         cards = planned_page(seed, market, query, earlier, day, corrections=corrections).cards
         organic_before += sum(1 for card in cards if not card.sponsored)
         sponsored_before += sum(1 for card in cards if card.sponsored)
-    results = tuple(_result(seed, market, plan, card, organic_before, sponsored_before) for card in plan.cards)
+    results = tuple(
+        _result(seed, market, plan, card, organic_before=organic_before, sponsored_before=sponsored_before)
+        for card in plan.cards
+    )
     placements = tuple(
-        _placement(row) for row in plan.rows if isinstance(row, BannerRow | CarouselRow | VideoRow) and row_asins(row)
+        _placement(row)
+        for row in plan.rows
+        if isinstance(row, BannerRow | CarouselRow | VideoRow) and row_asins(row)
     )
     count_text = None
     if not plan.empty:
@@ -210,7 +216,13 @@ def row_asins(row: BannerRow | CarouselRow | VideoRow) -> tuple[str, ...]:
 
 
 def _result(
-    seed: int, market: AmazonMarketplace, plan: SearchPage, card: CardRow, organic_before: int, sponsored_before: int
+    seed: int,
+    market: AmazonMarketplace,
+    plan: SearchPage,
+    card: CardRow,
+    *,
+    organic_before: int,
+    sponsored_before: int,
 ) -> TruthResult:
     item = card_listing(seed, market, plan, card.asin)
     return TruthResult(
@@ -221,7 +233,9 @@ def _result(
         sponsored_rank=card.sponsored_rank,
         page=plan.page,
         absolute_organic_rank=None if card.organic_rank is None else organic_before + card.organic_rank,
-        absolute_sponsored_rank=None if card.sponsored_rank is None else sponsored_before + card.sponsored_rank,
+        absolute_sponsored_rank=None
+        if card.sponsored_rank is None
+        else sponsored_before + card.sponsored_rank,
         title=item.title,
         brand=item.brand if shows_brand_line(market) else None,
         price=item.price,

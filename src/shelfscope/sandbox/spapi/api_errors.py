@@ -14,7 +14,7 @@ from typing import Any
 __all__ = ["ApiFailure", "error_body"]
 
 ACCESS_DENIED = "Access to requested resource is denied."
-TOKEN_MISSING = "Access token is missing in the request header."
+TOKEN_MISSING = "Access token is missing in the request header."  # noqa: S105 - a message
 TOKEN_EXPIRED = "The access token you provided has expired."  # noqa: S105 - a message, not a secret
 TOKEN_INVALID = "The access token you provided is revoked, malformed or invalid."  # noqa: S105
 QUOTA_EXCEEDED = "You exceeded your quota for the requested resource."

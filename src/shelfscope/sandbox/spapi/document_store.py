@@ -74,7 +74,9 @@ class DocumentStore:
         message = "\n".join((key, date, expires, encoding)).encode()
         return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
 
-    def presign(self, document: StoredDocument, *, now: datetime, ttl: float, gzip_encoding: bool) -> dict[str, str]:
+    def presign(
+        self, document: StoredDocument, *, now: datetime, ttl: float, gzip_encoding: bool
+    ) -> dict[str, str]:
         """The query string of a URL for ``document`` valid ``ttl`` seconds from ``now``."""
         date, expires = now.astimezone(UTC).strftime(_DATE_FORMAT), str(round(ttl))
         encoding = "gzip" if gzip_encoding else ""
@@ -95,7 +97,11 @@ class DocumentStore:
         encoding = query.get("response-content-encoding", "")
         given = query.get("X-Amz-Signature", "")
         if not hmac.compare_digest(given, self._signature(key, date, expires, encoding)):
-            raise DownloadRefused(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.")
+            raise DownloadRefused(
+                403,
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided.",
+            )
         signed_at = datetime.strptime(date, _DATE_FORMAT).replace(tzinfo=UTC)
         if now > signed_at + timedelta(seconds=int(expires)):
             raise DownloadRefused(403, "AccessDenied", "Request has expired")

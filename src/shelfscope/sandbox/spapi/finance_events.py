@@ -20,18 +20,41 @@ from shelfscope.sandbox.spapi.timefmt import finance_time
 __all__ = ["EVENT_LISTS", "events_json", "group_events", "group_json"]
 
 EVENT_LISTS = (
-    "ShipmentEventList", "ShipmentSettleEventList", "RefundEventList", "GuaranteeClaimEventList",
-    "EBTRefundReimbursementOnlyEventList", "ChargebackEventList", "PayWithAmazonEventList",
-    "ServiceProviderCreditEventList", "RetrochargeEventList", "RentalTransactionEventList",
-    "ProductAdsPaymentEventList", "ServiceFeeEventList", "SellerDealPaymentEventList", "DebtRecoveryEventList",
-    "LoanServicingEventList", "AdjustmentEventList", "SAFETReimbursementEventList",
-    "SellerReviewEnrollmentPaymentEventList", "FBALiquidationEventList", "CouponPaymentEventList",
-    "ImagingServicesFeeEventList", "NetworkComminglingTransactionEventList", "AffordabilityExpenseEventList",
-    "AffordabilityExpenseReversalEventList", "RemovalShipmentEventList", "RemovalShipmentAdjustmentEventList",
-    "TrialShipmentEventList", "TDSReimbursementEventList", "AdhocDisbursementEventList", "TaxWithholdingEventList",
-    "ChargeRefundEventList", "FailedAdhocDisbursementEventList", "ValueAddedServiceChargeEventList",
+    "ShipmentEventList",
+    "ShipmentSettleEventList",
+    "RefundEventList",
+    "GuaranteeClaimEventList",
+    "EBTRefundReimbursementOnlyEventList",
+    "ChargebackEventList",
+    "PayWithAmazonEventList",
+    "ServiceProviderCreditEventList",
+    "RetrochargeEventList",
+    "RentalTransactionEventList",
+    "ProductAdsPaymentEventList",
+    "ServiceFeeEventList",
+    "SellerDealPaymentEventList",
+    "DebtRecoveryEventList",
+    "LoanServicingEventList",
+    "AdjustmentEventList",
+    "SAFETReimbursementEventList",
+    "SellerReviewEnrollmentPaymentEventList",
+    "FBALiquidationEventList",
+    "CouponPaymentEventList",
+    "ImagingServicesFeeEventList",
+    "NetworkComminglingTransactionEventList",
+    "AffordabilityExpenseEventList",
+    "AffordabilityExpenseReversalEventList",
+    "RemovalShipmentEventList",
+    "RemovalShipmentAdjustmentEventList",
+    "TrialShipmentEventList",
+    "TDSReimbursementEventList",
+    "AdhocDisbursementEventList",
+    "TaxWithholdingEventList",
+    "ChargeRefundEventList",
+    "FailedAdhocDisbursementEventList",
+    "ValueAddedServiceChargeEventList",
     "CapacityReservationBillingEventList",
-)  # fmt: skip
+)
 """The properties of ``FinancialEvents`` in financesV0.json, in the model's order."""
 
 _TYPE_KEYS = {"FeeList": "Fee", "ItemFeeList": "Fee", "ItemFeeAdjustmentList": "Fee"}
@@ -44,7 +67,11 @@ def _currency(amount: Decimal, currency: str) -> dict[str, Any]:
 def _component(line: MoneyLine) -> dict[str, Any]:
     money = _currency(line.amount, line.currency)
     if line.component in ("PromotionList", "PromotionAdjustmentList"):
-        return {"PromotionType": "PromotionMetaDataDefinitionValue", "PromotionId": line.promotion_id, "PromotionAmount": money}
+        return {
+            "PromotionType": "PromotionMetaDataDefinitionValue",
+            "PromotionId": line.promotion_id,
+            "PromotionAmount": money,
+        }
     if _TYPE_KEYS.get(line.component) == "Fee":
         return {"FeeType": line.type_code or line.amount_description, "FeeAmount": money}
     return {"ChargeType": line.amount_description, "ChargeAmount": money}
@@ -52,7 +79,10 @@ def _component(line: MoneyLine) -> dict[str, Any]:
 
 def _item(lines: list[MoneyLine], *, refund: bool) -> dict[str, Any]:
     first = lines[0]
-    item: dict[str, Any] = {"SellerSKU": first.sku, "OrderAdjustmentItemId" if refund else "OrderItemId": first.order_item_code}
+    item: dict[str, Any] = {
+        "SellerSKU": first.sku,
+        "OrderAdjustmentItemId" if refund else "OrderItemId": first.order_item_code,
+    }
     if first.quantity is not None:
         item["QuantityShipped"] = first.quantity
     for line in lines:
@@ -144,8 +174,16 @@ def group_json(period: SettlementPeriod, *, now: datetime) -> dict[str, Any]:
         "FinancialEventGroupStart": finance_time(period.start),
     }
     if now >= period.end:
-        group |= {"FinancialEventGroupEnd": finance_time(period.end), "ConvertedTotal": total, "TraceId": period.trace_id}
+        group |= {
+            "FinancialEventGroupEnd": finance_time(period.end),
+            "ConvertedTotal": total,
+            "TraceId": period.trace_id,
+        }
         group["FundTransferStatus"] = "Processing"
     if now >= period.deposit_at:
-        group |= {"FundTransferStatus": "Succeeded", "FundTransferDate": finance_time(period.deposit_at), "AccountTail": "042"}
+        group |= {
+            "FundTransferStatus": "Succeeded",
+            "FundTransferDate": finance_time(period.deposit_at),
+            "AccountTail": "042",
+        }
     return group

@@ -30,7 +30,10 @@ __all__ = ["finances_routes"]
 _LATEST = timedelta(minutes=2)
 _LONGEST = timedelta(days=180)
 _GROUP_RETENTION = timedelta(days=730)
-_NO_WINDOW = "Must specify a valid value of atleast one of : 1)AmazonOrderId, 2)FinancialEventGroupId and 3)PostedAfter"
+_NO_WINDOW = (
+    "Must specify a valid value of atleast one of : "
+    "1)AmazonOrderId, 2)FinancialEventGroupId and 3)PostedAfter"
+)
 
 
 @dataclass(frozen=True)
@@ -64,10 +67,14 @@ def _page_size(call: ApiCall, default: int) -> int:
 
 
 def _too_late(name: str) -> ApiFailure:
-    return ApiFailure.invalid_input("Invalid input", f"{name} must be more than two minutes before the time of the request.")
+    return ApiFailure.invalid_input(
+        "Invalid input", f"{name} must be more than two minutes before the time of the request."
+    )
 
 
-def _window(call: ApiCall, after_name: str, before_name: str, *, required: bool) -> tuple[datetime | None, datetime | None]:
+def _window(
+    call: ApiCall, after_name: str, before_name: str, *, required: bool
+) -> tuple[datetime | None, datetime | None]:
     """The window as given (``None`` where absent), checked against the model's rules."""
     after, before = _time(call, after_name), _time(call, before_name)
     latest = call.now - _LATEST
@@ -95,13 +102,15 @@ def _page(call: ApiCall, operation: str, given: tuple[Hashable, ...], window: tu
         raise ApiFailure.invalid_input(NEXT_TOKEN_EXPIRED.format(minutes=round(ttl / 60)))
     first_given, first_window, as_of = cursor.arguments
     if first_given != given:
-        raise ApiFailure.invalid_input("Invalid input", "NextToken must be used with the arguments of the call that returned it.")
+        raise ApiFailure.invalid_input(
+            "Invalid input", "NextToken must be used with the arguments of the call that returned it."
+        )
     assert isinstance(first_window, tuple) and isinstance(as_of, datetime)
     return _Page(cursor.offset, first_window, as_of)
 
 
 def _paged(
-    call: ApiCall, operation: str, given: tuple[Hashable, ...], page: _Page, items: list[Any], size: int
+    call: ApiCall, operation: str, *, given: tuple[Hashable, ...], page: _Page, items: list[Any], size: int
 ) -> tuple[list[Any], str | None]:
     chosen = items[page.offset : page.offset + size]
     if page.offset + size >= len(items):
@@ -128,7 +137,7 @@ def _events_page(
     page = _page(call, operation, given, window)
     first, last = _window_of(page)
     lines = [] if last - first > _LONGEST else select(first, last, page.as_of)
-    events, token = _paged(call, operation, given, page, group_events(lines), size)
+    events, token = _paged(call, operation, given=given, page=page, items=group_events(lines), size=size)
     payload: dict[str, Any] = {"FinancialEvents": events_json(events)}
     if token:
         payload["NextToken"] = token
@@ -155,7 +164,9 @@ def _group(call: ApiCall) -> SettlementPeriod:
     if period is None or period.start > call.now:
         raise ApiFailure(400, "InvalidInput", "Bad event group ID provided.")
     if period.end < call.now - _GROUP_RETENTION:
-        raise ApiFailure.invalid_input("Request was not valid or data requested exceeds data retention period.")
+        raise ApiFailure.invalid_input(
+            "Request was not valid or data requested exceeds data retention period."
+        )
     return period
 
 
@@ -167,15 +178,24 @@ def list_events_by_group(call: ApiCall) -> ApiResult:
         return [line for line in period.lines if first <= line.posted_at < last and line.visible_at <= as_of]
 
     window = (after or period.start, before or call.now - _LATEST)
-    return _events_page(call, "listFinancialEventsByGroupId", (period.group_id, after, before), window, select)
+    return _events_page(
+        call, "listFinancialEventsByGroupId", (period.group_id, after, before), window, select
+    )
 
 
 def list_groups(call: ApiCall) -> ApiResult:
-    after, before = _window(call, "FinancialEventGroupStartedAfter", "FinancialEventGroupStartedBefore", required=False)
+    after, before = _window(
+        call, "FinancialEventGroupStartedAfter", "FinancialEventGroupStartedBefore", required=False
+    )
     size = _page_size(call, 10)
     given = (after, before, size)
     # The model gives no default start; a quarter back is what Seller Central's payments page shows.
-    page = _page(call, "listFinancialEventGroups", given, (after or call.now - timedelta(days=90), before or call.now - _LATEST))
+    page = _page(
+        call,
+        "listFinancialEventGroups",
+        given,
+        (after or call.now - timedelta(days=90), before or call.now - _LATEST),
+    )
     first, last = _window_of(page)
     history = call.world.history(call.region)
     periods = [
@@ -184,8 +204,10 @@ def list_groups(call: ApiCall) -> ApiResult:
         if first <= period.start < last and period.start <= page.as_of and last - first <= _LONGEST
     ]
     periods.sort(key=lambda period: (period.start, period.marketplace))
-    chosen, token = _paged(call, "listFinancialEventGroups", given, page, periods, size)
-    payload: dict[str, Any] = {"FinancialEventGroupList": [group_json(period, now=call.now) for period in chosen]}
+    chosen, token = _paged(call, "listFinancialEventGroups", given=given, page=page, items=periods, size=size)
+    payload: dict[str, Any] = {
+        "FinancialEventGroupList": [group_json(period, now=call.now) for period in chosen]
+    }
     if token:
         payload["NextToken"] = token
     return ApiResult(body={"payload": payload})
@@ -193,7 +215,9 @@ def list_groups(call: ApiCall) -> ApiResult:
 
 def finances_routes() -> list[Route]:
     return [
-        spapi_route("/finances/v0/financialEventGroups", "listFinancialEventGroups", list_groups, method="GET"),
+        spapi_route(
+            "/finances/v0/financialEventGroups", "listFinancialEventGroups", list_groups, method="GET"
+        ),
         spapi_route("/finances/v0/financialEvents", "listFinancialEvents", list_events, method="GET"),
         spapi_route(
             "/finances/v0/financialEventGroups/{eventGroupId}/financialEvents",

@@ -92,7 +92,9 @@ def _authenticate(world: SpapiWorld, token: str | None, *, region: str, now: dat
     return found
 
 
-def _respond(status: int, body: Any, *, operation: Operation | None, headers: dict[str, str] | None = None) -> Response:
+def _respond(
+    status: int, body: Any, *, operation: Operation | None, headers: dict[str, str] | None = None
+) -> Response:
     sent = {"x-amzn-RequestId": str(uuid.uuid4()), **(headers or {})}
     # "on a best-effort basis, for HTTP status codes 20x, 400 and 404 only"
     if operation is not None and (200 <= status < 300 or status in (400, 404)):

@@ -61,12 +61,16 @@ class TokenStore:
     def issue_code(self, *, client_id: str, selling_partner_id: str, region: str, redirect_uri: str,
                    now: datetime, ttl: float) -> str:  # fmt: skip
         code = "AN" + secrets.token_hex(9).upper()
-        record = AuthorizationCode(code, client_id, selling_partner_id, region, redirect_uri, now + timedelta(seconds=ttl))
+        record = AuthorizationCode(
+            code, client_id, selling_partner_id, region, redirect_uri, now + timedelta(seconds=ttl)
+        )
         with self._lock:
             self._codes[code] = record
         return code
 
-    def redeem_code(self, code: str, *, client_id: str, redirect_uri: str | None, now: datetime) -> Authorization | None:
+    def redeem_code(
+        self, code: str, *, client_id: str, redirect_uri: str | None, now: datetime
+    ) -> Authorization | None:
         """The new authorization, or None: unknown, used, expired, another client's or redirect changed."""
         with self._lock:
             record = self._codes.pop(code, None)  # single use, even when the exchange fails
@@ -74,7 +78,9 @@ class TokenStore:
                 return None
             if redirect_uri is not None and redirect_uri != record.redirect_uri:
                 return None
-            authorization = Authorization(client_id, record.selling_partner_id, record.region, _token("Atzr|"))
+            authorization = Authorization(
+                client_id, record.selling_partner_id, record.region, _token("Atzr|")
+            )
             self._refresh[authorization.refresh_token] = authorization
             return authorization
 
@@ -86,7 +92,9 @@ class TokenStore:
             return None
         return found
 
-    def issue_access(self, authorization: Authorization | None, *, client_id: str, now: datetime, ttl: float) -> AccessToken:
+    def issue_access(
+        self, authorization: Authorization | None, *, client_id: str, now: datetime, ttl: float
+    ) -> AccessToken:
         token = AccessToken(_token("Atza|"), client_id, now + timedelta(seconds=ttl), authorization)
         with self._lock:
             self._access[token.token] = token
@@ -102,7 +110,9 @@ class TokenStore:
             found = [
                 grant
                 for grant in self._refresh.values()
-                if grant.selling_partner_id == selling_partner_id and region in (None, grant.region) and not grant.revoked
+                if grant.selling_partner_id == selling_partner_id
+                and region in (None, grant.region)
+                and not grant.revoked
             ]
             for grant in found:
                 grant.revoked = True
@@ -115,7 +125,10 @@ class TokenStore:
                 token
                 for token in self._access.values()
                 if token.expires_at > now
-                and (selling_partner_id is None or (token.authorization and token.authorization.selling_partner_id == selling_partner_id))
+                and (
+                    selling_partner_id is None
+                    or (token.authorization and token.authorization.selling_partner_id == selling_partner_id)
+                )
             ]
             for token in found:
                 token.expires_at = now

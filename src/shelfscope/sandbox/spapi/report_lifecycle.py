@@ -37,7 +37,9 @@ FEE_PREVIEW = "GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA"
 _FEE_PREVIEW_LEAD = timedelta(hours=72)
 
 
-def _planned(world: SpapiWorld, spec: CreateSpec, *, key: tuple[object, ...], owner: tuple[str, str], now: datetime) -> str:
+def _planned(
+    world: SpapiWorld, spec: CreateSpec, *, key: tuple[object, ...], owner: tuple[str, str], now: datetime
+) -> str:
     planned = world.draw_outcome()
     running = any(
         record.request_key == key and record.stage_at(now) in (IN_QUEUE, IN_PROGRESS)
@@ -50,7 +52,9 @@ def _planned(world: SpapiWorld, spec: CreateSpec, *, key: tuple[object, ...], ow
     return planned
 
 
-def create_report(world: SpapiWorld, spec: CreateSpec, *, owner: tuple[str, str], now: datetime) -> ReportRecord:
+def create_report(
+    world: SpapiWorld, spec: CreateSpec, *, owner: tuple[str, str], now: datetime
+) -> ReportRecord:
     """A new on-demand report of ``owner`` (seller, region), scheduled on its lane."""
     seller, region = owner
     kind = kind_of(spec.report_type)
@@ -60,7 +64,9 @@ def create_report(world: SpapiWorld, spec: CreateSpec, *, owner: tuple[str, str]
         queued = world.draw_seconds(*kind.queue_seconds)
         processing = world.draw_seconds(*kind.processing_seconds)
         start, end = world.reports.schedule(
-            lane=(seller, region, spec.report_type), ready_at=now + timedelta(seconds=queued), seconds=processing
+            lane=(seller, region, spec.report_type),
+            ready_at=now + timedelta(seconds=queued),
+            seconds=processing,
         )
         record = ReportRecord(
             report_id=world.reports.new_id(),
@@ -80,7 +86,9 @@ def create_report(world: SpapiWorld, spec: CreateSpec, *, owner: tuple[str, str]
     return record
 
 
-def register_settlement(world: SpapiWorld, period: SettlementPeriod, *, owner: tuple[str, str]) -> ReportRecord:
+def register_settlement(
+    world: SpapiWorld, period: SettlementPeriod, *, owner: tuple[str, str]
+) -> ReportRecord:
     """The report record of a settlement Amazon generated when the period closed."""
     created = period.report_created_at
     record = ReportRecord(
@@ -124,7 +132,8 @@ def _render(world: SpapiWorld, record: ReportRecord) -> RenderedDocument | None:
 
 def _store(world: SpapiWorld, record: ReportRecord, rendered: RenderedDocument) -> str:
     region = record.region.lower()
-    document_id = f"amzn1.spdoc.1.4.{region}.{uuid.uuid4()}.T{secrets.token_hex(7).upper()}.{secrets.randbelow(9000) + 1000}"
+    suffix = f"T{secrets.token_hex(7).upper()}.{secrets.randbelow(9000) + 1000}"
+    document_id = f"amzn1.spdoc.1.4.{region}.{uuid.uuid4()}.{suffix}"
     retention = timedelta(days=kind_of(record.report_type).retention_days)
     world.documents.add(
         StoredDocument(
@@ -176,7 +185,9 @@ def report_json(record: ReportRecord, status: str) -> dict[str, Any]:
         "dataEndTime": api_time(record.data_end),
         "createdTime": api_time(record.created_at),
     }
-    cancelled_while_queued = record.cancelled_at is not None and record.cancelled_at < record.processing_start_at
+    cancelled_while_queued = (
+        record.cancelled_at is not None and record.cancelled_at < record.processing_start_at
+    )
     if status != IN_QUEUE and not cancelled_while_queued:
         body["processingStartTime"] = api_time(record.processing_start_at)
     if status in (DONE, FATAL, CANCELLED):

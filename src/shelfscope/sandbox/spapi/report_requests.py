@@ -40,17 +40,23 @@ def _object(body: bytes) -> dict[str, Any]:
     except ValueError:
         raise ApiFailure.invalid_input("Invalid input", "The request body is not valid JSON.") from None
     if not isinstance(parsed, dict):
-        raise ApiFailure.invalid_input("Invalid input", "The request body must be a CreateReportSpecification object.")
+        raise ApiFailure.invalid_input(
+            "Invalid input", "The request body must be a CreateReportSpecification object."
+        )
     return parsed
 
 
 def _report_type(spec: dict[str, Any]) -> str:
     report_type = spec.get("reportType")
     if not isinstance(report_type, str) or not _REPORT_TYPE.match(report_type):
-        raise ApiFailure.invalid_input("Invalid input", "reportType is required and must be a report type value.")
+        raise ApiFailure.invalid_input(
+            "Invalid input", "reportType is required and must be a report type value."
+        )
     kind = kind_of(report_type)
     if not kind.requestable:
-        raise ApiFailure.invalid_input(f"Request for report type {kind.refusal_id or report_type} is not allowed at this time")
+        raise ApiFailure.invalid_input(
+            f"Request for report type {kind.refusal_id or report_type} is not allowed at this time"
+        )
     return report_type
 
 
@@ -75,7 +81,9 @@ def _time(spec: dict[str, Any], name: str, *, now: datetime) -> datetime:
     if moment is None:
         raise ApiFailure.invalid_input("Invalid input", f"{name} must be an ISO 8601 date-time.")
     if moment > now:
-        raise ApiFailure.invalid_input("Invalid input", f"{name} must be prior to or equal to the current date and time.")
+        raise ApiFailure.invalid_input(
+            "Invalid input", f"{name} must be prior to or equal to the current date and time."
+        )
     return moment
 
 
@@ -86,8 +94,8 @@ def _options(spec: dict[str, Any]) -> dict[str, str]:
     for name, value in options.items():
         if value == "":
             raise ApiFailure.invalid_input(
-                f"1 validation error detected: Value '' at 'reportOptions.{name}' failed to satisfy constraint: "
-                "Member must have length greater than or equal to 1"
+                f"1 validation error detected: Value '' at 'reportOptions.{name}' failed to satisfy "
+                "constraint: Member must have length greater than or equal to 1"
             )
     return dict(options)
 

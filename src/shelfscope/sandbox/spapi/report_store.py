@@ -75,7 +75,9 @@ class ReportStore:
 
     def add(self, record: ReportRecord) -> None:
         with self.lock:
-            self._reports.setdefault((record.selling_partner_id, record.region), {})[record.report_id] = record
+            self._reports.setdefault((record.selling_partner_id, record.region), {})[record.report_id] = (
+                record
+            )
 
     def get(self, selling_partner_id: str, region: str, report_id: str) -> ReportRecord | None:
         with self.lock:
@@ -85,13 +87,22 @@ class ReportStore:
         with self.lock:
             return list(self._reports.get((selling_partner_id, region), {}).values())
 
-    def schedule(self, *, lane: tuple[str, str, str], ready_at: datetime, seconds: float) -> tuple[datetime, datetime]:
+    def schedule(
+        self, *, lane: tuple[str, str, str], ready_at: datetime, seconds: float
+    ) -> tuple[datetime, datetime]:
         """(start, end) of processing in ``lane``: after ``ready_at`` and after the lane frees."""
         with self.lock:
             start = max(ready_at, self._lanes.get(lane, ready_at))
             end = start + timedelta(seconds=seconds)
             self._lanes[lane] = end
             return start, end
+
+    def release(self, record: ReportRecord, *, now: datetime) -> None:
+        """A report cancelled while queued frees its lane, if no later report is waiting behind it."""
+        lane = (record.selling_partner_id, record.region, record.report_type)
+        with self.lock:
+            if self._lanes.get(lane) == record.processing_end_at:
+                self._lanes[lane] = now
 
     def claim_settlement(self, selling_partner_id: str, region: str, settlement_id: str) -> bool:
         """True the first time a settlement is claimed: its report record is then created once."""

@@ -36,15 +36,27 @@ REPORT_KINDS = {
         ReportKind(
             report_type="GET_LEDGER_DETAIL_VIEW_DATA", region_wide=True, processing_seconds=(60.0, 600.0)
         ),
-        ReportKind(report_type="GET_FBA_REIMBURSEMENTS_DATA", region_wide=True, processing_seconds=(30.0, 300.0)),
         ReportKind(
-            report_type="GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA", region_wide=True, processing_seconds=(30.0, 300.0)
+            report_type="GET_FBA_REIMBURSEMENTS_DATA", region_wide=True, processing_seconds=(30.0, 300.0)
         ),
-        ReportKind(report_type="GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL", max_days=30, retention_days=30),
-        ReportKind(report_type="GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL", max_days=30, retention_days=30),
+        ReportKind(
+            report_type="GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA",
+            region_wide=True,
+            processing_seconds=(30.0, 300.0),
+        ),
+        ReportKind(
+            report_type="GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL", max_days=30, retention_days=30
+        ),
+        ReportKind(
+            report_type="GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL", max_days=30, retention_days=30
+        ),
         ReportKind(report_type="GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA", processing_seconds=(30.0, 120.0)),
-        ReportKind(report_type="GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2", requestable=False, refusal_id="1118"),
-        ReportKind(report_type="GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE", requestable=False, refusal_id="1117"),
+        ReportKind(
+            report_type="GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2", requestable=False, refusal_id="1118"
+        ),
+        ReportKind(
+            report_type="GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE", requestable=False, refusal_id="1117"
+        ),
         ReportKind(report_type="GET_V2_SETTLEMENT_REPORT_DATA_XML", requestable=False),
     )
 }

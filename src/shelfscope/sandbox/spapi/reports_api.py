@@ -63,9 +63,11 @@ def cancel(call: ApiCall) -> ApiResult:
     record = _record(call)
     if observe(call.world, record, now=call.now) != IN_QUEUE:
         raise ApiFailure.invalid_input(
-            "Invalid input", f"Report {record.report_id} cannot be cancelled: only IN_QUEUE reports can be cancelled."
+            "Invalid input",
+            f"Report {record.report_id} cannot be cancelled: only IN_QUEUE reports can be cancelled.",
         )
     record.cancelled_at = call.now
+    call.world.reports.release(record, now=call.now)
     return ApiResult(status=200)
 
 
@@ -116,5 +118,7 @@ def reports_routes() -> list[Route]:
         spapi_route(f"{_BASE}/reports", "getReports", get_reports, method="GET"),
         spapi_route(f"{_BASE}/reports/{{reportId}}", "getReport", get_report, method="GET"),
         spapi_route(f"{_BASE}/reports/{{reportId}}", "cancelReport", cancel, method="DELETE"),
-        spapi_route(f"{_BASE}/documents/{{reportDocumentId}}", "getReportDocument", get_document, method="GET"),
+        spapi_route(
+            f"{_BASE}/documents/{{reportDocumentId}}", "getReportDocument", get_document, method="GET"
+        ),
     ]

@@ -36,7 +36,9 @@ class ReportsQuery:
 
 
 def _list(call: ApiCall, name: str, *, most: int) -> tuple[str, ...]:
-    values = tuple(item.strip() for value in call.query.get(name, []) for item in value.split(",") if item.strip())
+    values = tuple(
+        item.strip() for value in call.query.get(name, []) for item in value.split(",") if item.strip()
+    )
     if name in call.query and not 1 <= len(values) <= most:
         raise ApiFailure.invalid_input("Invalid input", f"{name} must hold 1 to {most} values.")
     return values
@@ -69,10 +71,14 @@ def _filters(call: ApiCall) -> ReportsQuery:
     since = _time(call, "createdSince", call.now - _HORIZON)
     until = _time(call, "createdUntil", call.now)
     if since < call.now - _HORIZON - _HORIZON_SLACK:
-        raise ApiFailure.invalid_input("Invalid input", "createdSince cannot be more than 90 days in the past.")
+        raise ApiFailure.invalid_input(
+            "Invalid input", "createdSince cannot be more than 90 days in the past."
+        )
     if since > until:
         raise ApiFailure.invalid_input("Invalid input", "createdSince must be before createdUntil.")
-    return ReportsQuery(report_types, statuses, _list(call, "marketplaceIds", most=10), _page_size(call), since, until)
+    return ReportsQuery(
+        report_types, statuses, _list(call, "marketplaceIds", most=10), _page_size(call), since, until
+    )
 
 
 def parse_reports_query(call: ApiCall) -> tuple[ReportsQuery, int]:

@@ -32,7 +32,9 @@ def _participation(code: str, store_name: str) -> dict[str, Any]:
 
 def get_marketplace_participations(call: ApiCall) -> ApiResult:
     store = call.world.seller.store_name
-    return ApiResult(body={"payload": [_participation(code, store) for code in REGION_MARKETPLACES[call.region]]})
+    return ApiResult(
+        body={"payload": [_participation(code, store) for code in REGION_MARKETPLACES[call.region]]}
+    )
 
 
 def sellers_routes() -> list[Route]:

@@ -41,7 +41,9 @@ class SpapiWorld:
         self.seller = seller_for_seed(context.seed)
         self.tokens = TokenStore()
         self.limiter = RateLimiter()
-        self.reports = ReportStore(first_id=context.rng_for("spapi:report-ids").randrange(50_000_000_000, 60_000_000_000))
+        self.reports = ReportStore(
+            first_id=context.rng_for("spapi:report-ids").randrange(50_000_000_000, 60_000_000_000)
+        )
         self.documents = DocumentStore()
         self.next_tokens = NextTokenStore()
         self.outcomes = context.rng_for("spapi:outcomes")

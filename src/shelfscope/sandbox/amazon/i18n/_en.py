@@ -1,7 +1,5 @@
 """English, as amazon.com shows it; ``british`` holds what amazon.co.uk and its peers say differently."""
 
-# ruff: noqa: RUF001 - storefront text uses typographic apostrophes and dashes on purpose
-
 from __future__ import annotations
 
 from typing import Any
@@ -67,7 +65,9 @@ STRINGS: dict[str, Any] = {
     "conditions": "Conditions of Use",
     "privacy": "Privacy Policy",
     "dogs_title": "Sorry! Something went wrong!",
-    "dogs_text": "Sorry! Something went wrong on our end. Please go back and try again or go to Amazon's home page.",
+    "dogs_text": (
+        "Sorry! Something went wrong on our end. Please go back and try again or go to Amazon's home page."
+    ),
     "months": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
     "weekdays": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
     "date_pattern": "{weekday}, {month} {day}",

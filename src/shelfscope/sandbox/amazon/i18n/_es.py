@@ -1,7 +1,5 @@
 """Spanish, as amazon.es and amazon.com.mx show it."""
 
-# ruff: noqa: RUF001 - storefront text uses the typography of its language on purpose
-
 from __future__ import annotations
 
 from typing import Any

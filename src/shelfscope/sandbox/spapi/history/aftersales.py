@@ -33,7 +33,7 @@ _DISPOSITIONS = (("SELLABLE", 0.7), ("CUSTOMER_DAMAGED", 0.15), ("DEFECTIVE", 0.
 _REASONS = ("UNWANTED_ITEM", "DEFECTIVE", "NOT_AS_DESCRIBED", "ORDERED_WRONG_ITEM", "DAMAGED_BY_CARRIER")
 _COMMENTS = {
     "en": ("No longer needed", "Arrived damaged", "Item doesn't work as described", ""),
-    "de": ("Nicht mehr benötigt", "Falsche Größe", "Beschädigt angekommen – Karton eingedrückt", ""),
+    "de": ("Nicht mehr benötigt", "Falsche Größe", "Beschädigt angekommen \u2013 Karton eingedrückt", ""),
     "fr": ("Ne correspond pas à la description", "Arrivé endommagé", ""),
     "it": ("Non più necessario", "Arrivato danneggiato", ""),
     "es": ("Ya no lo necesito", "Llegó dañado", ""),

@@ -2,9 +2,10 @@
 
 One catalogue of base products, localised per marketplace: titles in the local language (German
 umlauts and French accents for the Windows-1252 downloads, Japanese for the Shift_JIS ones),
-dimensions in inches and pounds for the US and centimetres and grams elsewhere, prices in the
-local currency. Which SKUs a marketplace lists and which ones are planted with a wrong size tier
-is drawn from the seed.
+dimensions in inches and pounds for the US and centimetres and kilograms elsewhere, prices in
+the local currency. ``\\u2013`` is an en dash, byte 0x96 in Windows-1252: a classic decoding
+trap. Which SKUs a marketplace lists and which ones are planted with a wrong size tier is drawn
+from the seed.
 """
 
 from __future__ import annotations
@@ -45,15 +46,17 @@ class _Base:
 def _base(key: str, group: str, sides: str, grams: int, usd: str, *titles: str) -> _Base:
     longest, median, shortest = sides.split("x")
     languages = ("en", "de", "fr", "it", "es", "ja")
-    return _Base(key, group, (longest, median, shortest), grams, usd, dict(zip(languages, titles, strict=True)))
+    return _Base(
+        key, group, (longest, median, shortest), grams, usd, dict(zip(languages, titles, strict=True))
+    )
 
 
 _BASE = (
     _base(
         "BOTTLE", "Kitchen", "27x8x8", 380, "24.99",
-        "Insulated Water Bottle 750ml, Stainless Steel", "Isolierte Trinkflasche 750 ml – Edelstahl",
-        "Gourde isotherme 750 ml – acier inoxydable", "Borraccia termica 750 ml in acciaio",
-        "Botella térmica 750 ml – acero inoxidable", "真空断熱ボトル 750ml ステンレス",
+        "Insulated Water Bottle 750ml, Stainless Steel", "Isolierte Trinkflasche 750 ml \u2013 Edelstahl",
+        "Gourde isotherme 750 ml \u2013 acier inoxydable", "Borraccia termica 750 ml in acciaio",
+        "Botella térmica 750 ml \u2013 acero inoxidable", "真空断熱ボトル 750ml ステンレス",
     ),
     _base(
         "TOWEL", "Sports", "25x18x1.5", 150, "14.99",
@@ -93,7 +96,7 @@ _BASE = (
     ),
     _base(
         "SOCKS", "Apparel", "24x12x4", 240, "22.99",
-        "Merino Hiking Socks, 3 Pairs", "Merino-Wandersocken, 3 Paar, Größe 39–42",
+        "Merino Hiking Socks, 3 Pairs", "Merino-Wandersocken, 3 Paar, Größe 39\u201342",
         "Chaussettes de randonnée en mérinos, 3 paires", "Calze da trekking in merino, 3 paia",
         "Calcetines de senderismo de merino, 3 pares", "メリノウール 登山用ソックス 3足組",
     ),
@@ -111,9 +114,9 @@ _BASE = (
     ),
     _base(
         "PUZZLE", "Toys", "27x20x5", 650, "19.99",
-        "1000-Piece Jigsaw Puzzle – Alpine Café", "Puzzle 1000 Teile – Café in den Alpen",
-        "Puzzle 1000 pièces – Café alpin", "Puzzle 1000 pezzi – Caffè alpino",
-        "Puzzle de 1000 piezas – Café alpino", "ジグソーパズル 1000ピース アルプスの喫茶店",
+        "1000-Piece Jigsaw Puzzle \u2013 Alpine Café", "Puzzle 1000 Teile \u2013 Café in den Alpen",
+        "Puzzle 1000 pièces \u2013 Café alpin", "Puzzle 1000 pezzi \u2013 Caffè alpino",
+        "Puzzle de 1000 piezas \u2013 Café alpino", "ジグソーパズル 1000ピース アルプスの喫茶店",
     ),
     _base(
         "BANDS", "Sports", "16x11x2.5", 180, "13.99",
@@ -150,7 +153,7 @@ def _dimensions(base: _Base, *, imperial: bool) -> fees.Dimensions:
     if imperial:
         sides = [(side / Decimal("2.54")).quantize(Decimal("0.01")) for side in sides]
         weight = (grams / Decimal("453.592")).quantize(Decimal("0.01"))
-    return fees.Dimensions(*sides, weight=weight)
+    return fees.Dimensions(sides[0], sides[1], sides[2], weight)
 
 
 def _tier_and_fee(dims: fees.Dimensions, *, code: str, currency: str) -> tuple[str, Decimal]:

@@ -62,7 +62,9 @@ def _reimburse(draw: Draw, incident: _Incident, *, cash: bool) -> Reimbursement:
         reason=incident.reason,
         product=product,
         condition="New",
-        amount_per_unit=money(product.price * Decimal(str(round(draw.rng.uniform(0.55, 0.8), 2))), product.currency)
+        amount_per_unit=money(
+            product.price * Decimal(str(round(draw.rng.uniform(0.55, 0.8), 2))), product.currency
+        )
         if cash
         else Decimal(0),
         quantity_cash=1 if cash else 0,
@@ -135,13 +137,17 @@ def _lost(draw: Draw, incident: _Incident, parts: HistoryParts) -> None:
         paid = _reimburse(draw, incident, cash=True)
         parts.reimbursements.append(paid)
         resolved_at = paid.approved_at
-        found_at = draw.after(paid.approved_at, min_hours=5 * 24, max_hours=40 * 24) if draw.chance(0.33) else None
+        found_at = (
+            draw.after(paid.approved_at, min_hours=5 * 24, max_hours=40 * 24) if draw.chance(0.33) else None
+        )
         if found_at is not None:
             reversal = _reversal(draw, paid, found_at)
             parts.reimbursements.append(reversal)
             parts.cases.append(_reversed(reversal, incident))
     parts.ledger.append(
-        _ledger(incident, at=incident.at, code="M", quantity=-1, disposition="SELLABLE", resolved_at=resolved_at)
+        _ledger(
+            incident, at=incident.at, code="M", quantity=-1, disposition="SELLABLE", resolved_at=resolved_at
+        )
     )
     if found_at is not None:
         parts.ledger.append(_ledger(incident, at=found_at, code="F", quantity=1, disposition="SELLABLE"))
@@ -159,7 +165,9 @@ def _damaged(draw: Draw, incident: _Incident, parts: HistoryParts) -> None:
     parts.ledger.append(
         _ledger(incident, at=incident.at, code="E", quantity=-1, disposition="SELLABLE", resolved_at=resolved)
     )
-    parts.ledger.append(_ledger(incident, at=incident.at, code="6", quantity=1, disposition="WAREHOUSE_DAMAGED"))
+    parts.ledger.append(
+        _ledger(incident, at=incident.at, code="6", quantity=1, disposition="WAREHOUSE_DAMAGED")
+    )
 
 
 def generate_incidents(
@@ -170,7 +178,9 @@ def generate_incidents(
     last: dict[str, datetime] = {}
     moment = draw.after(start, min_hours=24, max_hours=_MEAN_DAYS_BETWEEN[code] * 24)
     while moment < end:
-        ready = [product for product in products if moment - last.get(product.fnsku, start - _SPACING) >= _SPACING]
+        ready = [
+            product for product in products if moment - last.get(product.fnsku, start - _SPACING) >= _SPACING
+        ]
         if ready:
             product = draw.pick(ready)
             last[product.fnsku] = moment

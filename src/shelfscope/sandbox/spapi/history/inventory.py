@@ -16,7 +16,9 @@ __all__ = ["generate_inventory"]
 _SELLABLE = "SELLABLE"
 
 
-def _receipts(draw: Draw, product: Product, *, start: datetime, end: datetime, per_day: float) -> list[LedgerEvent]:
+def _receipts(
+    draw: Draw, product: Product, *, start: datetime, end: datetime, per_day: float
+) -> list[LedgerEvent]:
     """Inbound shipments every four to seven weeks, sized to cover the sales in between."""
     events = []
     moment = start - timedelta(days=draw.rng.uniform(0, 10))

@@ -64,7 +64,9 @@ def _visible_at(draw: Draw, posted_at: datetime) -> datetime:
     return draw.after(posted_at, min_hours=1, max_hours=48)
 
 
-def _line(event: _Event, component: str, amount_type: str, description: str, amount: Decimal, **extra: str) -> MoneyLine:
+def _line(
+    event: _Event, component: str, amount_type: str, description: str, amount: Decimal, **extra: str
+) -> MoneyLine:
     product = event.product
     return MoneyLine(
         marketplace=product.marketplace,
@@ -109,13 +111,28 @@ def order_money(draw: Draw, item: OrderItem) -> list[MoneyLine]:
     if item.item_tax:
         lines.append(_line(event, "ItemChargeList", "ItemPrice", "Tax", item.item_tax))
         lines.append(
-            _line(event, "ItemTaxWithheldList", "ItemWithheldTax", "MarketplaceFacilitatorTax-Principal", -item.item_tax)
+            _line(
+                event,
+                "ItemTaxWithheldList",
+                "ItemWithheldTax",
+                "MarketplaceFacilitatorTax-Principal",
+                -item.item_tax,
+            )
         )
     lines.append(_line(event, "ItemFeeList", "ItemFees", "Commission", -_commission(item)))
     fee = item.product.fulfillment_fee * item.quantity
     lines.append(_line(event, "ItemFeeList", "ItemFees", "FBAPerUnitFulfillmentFee", -fee))
     if item.promotion:
-        lines.append(_line(event, "PromotionList", "Promotion", "Principal", -item.promotion, promotion_id=item.promotion_id))
+        lines.append(
+            _line(
+                event,
+                "PromotionList",
+                "Promotion",
+                "Principal",
+                -item.promotion,
+                promotion_id=item.promotion_id,
+            )
+        )
     return lines
 
 
@@ -135,13 +152,26 @@ def refund_money(draw: Draw, refund: Refund) -> list[MoneyLine]:
     if item.item_tax:
         lines.append(_line(event, "ItemChargeAdjustmentList", "ItemPrice", "Tax", -item.item_tax))
         lines.append(
-            _line(event, "ItemTaxWithheldList", "ItemWithheldTax", "MarketplaceFacilitatorTax-Principal", item.item_tax)
+            _line(
+                event,
+                "ItemTaxWithheldList",
+                "ItemWithheldTax",
+                "MarketplaceFacilitatorTax-Principal",
+                item.item_tax,
+            )
         )
     lines.append(_line(event, "ItemFeeAdjustmentList", "ItemFees", "Commission", commission))
     lines.append(_line(event, "ItemFeeAdjustmentList", "ItemFees", "RefundCommission", -refund_commission))
     if item.promotion:
         lines.append(
-            _line(event, "PromotionAdjustmentList", "Promotion", "Principal", item.promotion, promotion_id=item.promotion_id)
+            _line(
+                event,
+                "PromotionAdjustmentList",
+                "Promotion",
+                "Principal",
+                item.promotion,
+                promotion_id=item.promotion_id,
+            )
         )
     return lines
 
@@ -170,7 +200,9 @@ def _monthly(start: datetime, end: datetime) -> list[datetime]:
     return months
 
 
-def service_fee_money(draw: Draw, products: tuple[Product, ...], *, start: datetime, end: datetime) -> list[MoneyLine]:
+def service_fee_money(
+    draw: Draw, products: tuple[Product, ...], *, start: datetime, end: datetime
+) -> list[MoneyLine]:
     """Monthly storage fees, and the subscription fee in the region's home marketplace."""
     lines = []
     home = products[0]
@@ -185,5 +217,7 @@ def service_fee_money(draw: Draw, products: tuple[Product, ...], *, start: datet
                 home, posted, _visible_at(draw, posted), FinancialEventKind.SERVICE_FEE,
                 f"fee:{home.marketplace}:{month:%Y-%m}:{index}", "other-transaction",
             )  # fmt: skip
-            lines.append(_line(event, "FeeList", "other-transaction", description, amount, type_code=fee_type))
+            lines.append(
+                _line(event, "FeeList", "other-transaction", description, amount, type_code=fee_type)
+            )
     return [line for line in lines if start <= line.posted_at < end]

@@ -55,18 +55,27 @@ def ledger_events(
     return [event for event in events if event_type is None or event.event_type == event_type]
 
 
-def reimbursements(history: SellerHistory, *, start: datetime, end: datetime, as_of: datetime) -> list[Reimbursement]:
+def reimbursements(
+    history: SellerHistory, *, start: datetime, end: datetime, as_of: datetime
+) -> list[Reimbursement]:
     """Reimbursements approved in the window; the report ignores marketplaceIds."""
     return history.reimbursements.between(*_clip(start, end, as_of), inclusive_end=True)
 
 
-def returns(history: SellerHistory, *, start: datetime, end: datetime, as_of: datetime) -> list[CustomerReturn]:
+def returns(
+    history: SellerHistory, *, start: datetime, end: datetime, as_of: datetime
+) -> list[CustomerReturn]:
     """Customer returns received in the window; region-wide like reimbursements."""
     return history.returns.between(*_clip(start, end, as_of), inclusive_end=True)
 
 
 def orders_by_purchase(
-    history: SellerHistory, *, start: datetime, end: datetime, as_of: datetime, marketplace_ids: Collection[str]
+    history: SellerHistory,
+    *,
+    start: datetime,
+    end: datetime,
+    as_of: datetime,
+    marketplace_ids: Collection[str],
 ) -> list[OrderItem]:
     """Order items purchased in the window in the requested marketplaces."""
     items = history.orders.between(*_clip(start, end, as_of), inclusive_end=True)
@@ -74,7 +83,12 @@ def orders_by_purchase(
 
 
 def orders_by_last_update(
-    history: SellerHistory, *, start: datetime, end: datetime, as_of: datetime, marketplace_ids: Collection[str]
+    history: SellerHistory,
+    *,
+    start: datetime,
+    end: datetime,
+    as_of: datetime,
+    marketplace_ids: Collection[str],
 ) -> list[OrderItem]:
     """Order items whose latest change (as known at ``as_of``) falls in the window."""
     # An item is last updated at most a few days after purchase: look back far enough.

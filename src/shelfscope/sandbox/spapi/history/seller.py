@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -62,7 +62,7 @@ class _Timeline(Sequence[T]):
     def __getitem__(self, index: int) -> T:  # type: ignore[override]
         return self._records[index]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[T]:
         return iter(self._records)
 
     def between(self, start: datetime, end: datetime, *, inclusive_end: bool = False) -> list[T]:
@@ -96,7 +96,9 @@ class SellerHistory:
         return [product for products in self.catalog.values() for product in products]
 
 
-def _marketplace(draw: Draw, products: tuple[Product, ...], parts: HistoryParts, *, start: datetime, end: datetime) -> None:
+def _marketplace(
+    draw: Draw, products: tuple[Product, ...], parts: HistoryParts, *, start: datetime, end: datetime
+) -> None:
     code = products[0].marketplace
     items = generate_orders(draw, products, code=code, start=start, end=end)
     parts.orders.extend(items)
@@ -147,7 +149,9 @@ def build_history(*, seed: int, region: str, anchor: datetime) -> SellerHistory:
     settlements = [
         period
         for index, code in enumerate(REGION_MARKETPLACES[region])
-        for period in generate_settlements(draw, parts.money, code=code, offset_days=2 * index, start=start, end=end)
+        for period in generate_settlements(
+            draw, parts.money, code=code, offset_days=2 * index, start=start, end=end
+        )
     ]
     return SellerHistory(
         region=region,

@@ -29,7 +29,10 @@ def generate_settlements(
     draw: Draw, lines: list[MoneyLine], *, code: str, offset_days: int, start: datetime, end: datetime
 ) -> list[SettlementPeriod]:
     """The periods of marketplace ``code`` from ``start`` (+ offset) to ``end``, with their lines."""
-    own = sorted((line for line in lines if line.marketplace == code), key=lambda line: (line.posted_at, line.event_key))
+    own = sorted(
+        (line for line in lines if line.marketplace == code),
+        key=lambda line: (line.posted_at, line.event_key),
+    )
     posted = [line.posted_at for line in own]
     if not own:
         return []

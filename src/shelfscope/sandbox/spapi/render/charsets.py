@@ -13,7 +13,11 @@ from dataclasses import dataclass
 __all__ = ["Charset", "charset_for"]
 
 _CP1252_IN_EUROPE = frozenset(
-    {"GET_LEDGER_DETAIL_VIEW_DATA", "GET_FBA_REIMBURSEMENTS_DATA", "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA"}
+    {
+        "GET_LEDGER_DETAIL_VIEW_DATA",
+        "GET_FBA_REIMBURSEMENTS_DATA",
+        "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA",
+    }
 )
 
 

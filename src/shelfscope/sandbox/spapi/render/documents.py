@@ -20,7 +20,14 @@ from shelfscope.sandbox.spapi.render import rows
 from shelfscope.sandbox.spapi.render.charsets import Charset, charset_for
 from shelfscope.sandbox.spapi.render.layouts import layout_for
 
-__all__ = ["RENDERABLE", "RenderedDocument", "ReportRequest", "render_report", "render_settlement", "render_text"]
+__all__ = [
+    "RENDERABLE",
+    "RenderedDocument",
+    "ReportRequest",
+    "render_report",
+    "render_settlement",
+    "render_text",
+]
 
 SETTLEMENT_TYPE = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
 
@@ -53,7 +60,11 @@ _Selector = Callable[[SellerHistory, ReportRequest], list[Row]]
 
 def _ledger(history: SellerHistory, request: ReportRequest) -> list[Row]:
     events = queries.ledger_events(
-        history, start=request.start, end=request.end, as_of=request.as_of, event_type=request.options.get("eventType")
+        history,
+        start=request.start,
+        end=request.end,
+        as_of=request.as_of,
+        event_type=request.options.get("eventType"),
     )
     return [rows.ledger_row(event, as_of=request.as_of) for event in events]
 
@@ -73,7 +84,11 @@ def _orders(by_update: bool) -> _Selector:
 
     def table(history: SellerHistory, request: ReportRequest) -> list[Row]:
         items = select(
-            history, start=request.start, end=request.end, as_of=request.as_of, marketplace_ids=request.marketplace_ids
+            history,
+            start=request.start,
+            end=request.end,
+            as_of=request.as_of,
+            marketplace_ids=request.marketplace_ids,
         )
         return [rows.order_row(item, as_of=request.as_of) for item in items]
 

@@ -7,7 +7,15 @@ from decimal import Decimal
 
 from shelfscope.marketplaces import amazon_marketplace
 
-__all__ = ["amount", "iso", "ledger_country", "ledger_date", "settlement_date", "settlement_time", "site_name"]
+__all__ = [
+    "amount",
+    "iso",
+    "ledger_country",
+    "ledger_date",
+    "settlement_date",
+    "settlement_time",
+    "site_name",
+]
 
 
 def iso(moment: datetime) -> str:

@@ -17,8 +17,8 @@ def _columns(text: str) -> tuple[str, ...]:
 
 
 LEDGER_DETAIL_SPACED = _columns(
-    "Date|FNSKU|ASIN|MSKU|Title|Event Type|Reference ID|Quantity|Fulfillment Center|Disposition|Reason|Country"
-    "|Reconciled Quantity|Unreconciled Quantity|Date and Time"
+    "Date|FNSKU|ASIN|MSKU|Title|Event Type|Reference ID|Quantity|Fulfillment Center|Disposition|Reason"
+    "|Country|Reconciled Quantity|Unreconciled Quantity|Date and Time"
 )
 LEDGER_DETAIL_OFFICIAL = _columns(
     "Date|FNSKU|ASIN|MSKU|Title|EventType|ReferenceID|Quantity|FulfillmentCenter|Disposition|Reason|Country"
@@ -39,7 +39,9 @@ _ORDERS_HEAD = (
     "|item-price|item-tax|shipping-price|shipping-tax|gift-wrap-price|gift-wrap-tax|item-promotion-discount"
     "|ship-promotion-discount|ship-city|ship-state|ship-postal-code|ship-country|promotion-ids"
 )
-ORDERS_BY_ORDER_DATE = _columns(_ORDERS_HEAD + "|cpf|is-business-order|purchase-order-number|price-designation")
+ORDERS_BY_ORDER_DATE = _columns(
+    _ORDERS_HEAD + "|cpf|is-business-order|purchase-order-number|price-designation"
+)
 ORDERS_BY_LAST_UPDATE = _columns(_ORDERS_HEAD + "|is-business-order|purchase-order-number|price-designation")
 _FEES_HEAD = "sku|fnsku|asin|product-name|product-group|brand|fulfilled-by"
 _FEES_SIZES = (
@@ -85,7 +87,13 @@ _BY_TYPE: dict[str, dict[str, tuple[str, ...]]] = {
     "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL": {"*": ORDERS_BY_ORDER_DATE},
     "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL": {"*": ORDERS_BY_LAST_UPDATE},
     # Japan has no published fee-preview layout; it gets the core columns of the Canadian one.
-    "GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA": {"US": FEES_US, "CA": FEES_CA, "JP": FEES_CA, "UK": FEES_UK, "*": FEES_EU},
+    "GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA": {
+        "US": FEES_US,
+        "CA": FEES_CA,
+        "JP": FEES_CA,
+        "UK": FEES_UK,
+        "*": FEES_EU,
+    },
     "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2": {"NA": SETTLEMENT_WITH_PROMOTION, "*": SETTLEMENT_OFFICIAL},
 }
 

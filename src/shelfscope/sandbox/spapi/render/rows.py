@@ -198,10 +198,15 @@ def fee_preview_row(product: Product) -> Row:
         "expected-domestic-fulfilment-fee-per-unit": fee,
     }
     if product.marketplace in ("CA", "JP"):
-        row |= {"estimated-pick-pack-fee-per-unit": fee, "estimated-weight-handling-fee-per-unit": amount(Decimal(0), currency)}
+        row |= {
+            "estimated-pick-pack-fee-per-unit": fee,
+            "estimated-weight-handling-fee-per-unit": amount(Decimal(0), currency),
+        }
     for country in ("uk", "de", "fr", "it", "es", "se"):
         if country != product.marketplace.lower():
-            row[f"expected-efn-fulfilment-fee-per-unit-{country}"] = amount(product.fulfillment_fee + 1, currency)
+            row[f"expected-efn-fulfilment-fee-per-unit-{country}"] = amount(
+                product.fulfillment_fee + 1, currency
+            )
     return row
 
 
