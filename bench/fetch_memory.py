@@ -10,7 +10,7 @@ stay flat after warm-up. This prints it at intervals:
   bench-local server in another process (60 kB gzipped search-like page), concurrency 16;
   RSS of this worker process.
 * **Browser**: M pages (default 1,000) through the browser client: a page whose own script
-  fetches JSON (captured) with images blocked; RSS of this worker plus its Chromium processes.
+  fetches JSON (captured) with images blocked; RSS of this worker, and PSS of it plus its Chromium processes.
 
 Nothing is asserted; the last column is the growth since the first sample after warm-up.
 
@@ -47,6 +47,21 @@ def _rss_kb(pid: int) -> int:
         return 0
 
 
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: shared pages split among the processes sharing them.
+
+    Chromium's processes share most of their libraries; summing their RSS would count those
+    once per process, so the browser tree is measured in PSS.
+    """
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        pass
+    return 0
+
+
 def _descendants(root: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
@@ -65,10 +80,12 @@ def _descendants(root: int) -> list[int]:
 
 
 def tree_rss_mb(*, with_children: bool) -> tuple[float, float]:
-    """RSS of this process, and of it plus its descendants (Chromium), in MB."""
+    """RSS of this process, and the PSS of it plus its descendants (Chromium), in MB."""
     own = _rss_kb(os.getpid())
-    children = sum(_rss_kb(pid) for pid in _descendants(os.getpid())) if with_children else 0
-    return own / 1024, (own + children) / 1024
+    if not with_children:
+        return own / 1024, own / 1024
+    tree = _pss_kb(os.getpid()) + sum(_pss_kb(pid) for pid in _descendants(os.getpid()))
+    return own / 1024, tree / 1024
 
 
 def _settings(**fetch: object) -> Settings:
@@ -89,7 +106,7 @@ async def _run(
     every = max(total // SAMPLES, 1)
     done, baseline, started = 0, 0.0, time.perf_counter()
     print(f"\n{label}: {total} requests, concurrency {concurrency}")
-    print(f"{'done':>8} {'worker MB':>10} {'+chromium MB':>13} {'growth MB':>10} {'req/s':>7}  recycling")
+    print(f"{'done':>8} {'worker MB':>10} {'+chromium PSS':>13} {'growth MB':>10} {'req/s':>7}  recycling")
     queue = iter(range(total))
 
     async def worker() -> None:
@@ -123,9 +140,11 @@ async def http_run(base: str, *, requests: int) -> None:
         await _run("HTTP (curl client)", requests, 16, fetch_one, with_children=False, status=status)
 
 
-async def browser_run(base: str, *, pages: int, chromium: str) -> None:
+async def browser_run(base: str, *, pages: int, chromium: str, per_context: int, per_browser: int) -> None:
     settings = _settings(session_max_uses=1_000_000, session_max_age_seconds=1e9, sessions_per_key=4)
-    client = BrowserClient(chromium_path=chromium, pages_per_context=50, contexts_per_browser=10)
+    client = BrowserClient(
+        chromium_path=chromium, pages_per_context=per_context, contexts_per_browser=per_browser
+    )
     options = BrowserOptions(capture=(r"/bench/api/items",))
     engine = FetchEngine.from_settings(
         settings, client=client, rng=random.Random(1), identities=BROWSER_IDENTITIES
@@ -151,15 +170,26 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50_000)
     parser.add_argument("--pages", type=int, default=1_000)
     parser.add_argument("--quick", action="store_true", help="5,000 requests and 150 browser pages")
+    parser.add_argument("--pages-per-context", type=int, default=50)
+    parser.add_argument("--contexts-per-browser", type=int, default=8)
     parser.add_argument("--chromium", default=os.environ.get("SHELFSCOPE_CHROMIUM", "/usr/bin/chromium"))
     parser.add_argument("--skip-browser", action="store_true")
     args = parser.parse_args()
     requests, pages = (5_000, 150) if args.quick else (args.requests, args.pages)
+    per_context = min(args.pages_per_context, 20) if args.quick else args.pages_per_context
     server, base = start_page_server("fixtures", 1)
     try:
         asyncio.run(http_run(base, requests=requests))
         if not args.skip_browser:
-            asyncio.run(browser_run(base, pages=pages, chromium=args.chromium))
+            asyncio.run(
+                browser_run(
+                    base,
+                    pages=pages,
+                    chromium=args.chromium,
+                    per_context=per_context,
+                    per_browser=args.contexts_per_browser,
+                )
+            )
     finally:
         server.terminate()
         server.wait(timeout=10)

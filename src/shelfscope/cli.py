@@ -34,6 +34,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "shelfscope.sandbox.cli",
     "shelfscope.ranks.cli",
     "shelfscope.fetch.cli",
+    "shelfscope.seller.cli",
 )
 
 

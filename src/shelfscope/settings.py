@@ -188,7 +188,7 @@ class BrowserSettings(BaseModel):
         ),
     )
     contexts_per_browser: int = Field(
-        200, ge=1, description="Contexts opened before the Chromium process itself is restarted."
+        50, ge=1, description="Contexts opened before the Chromium process itself is restarted."
     )
     max_contexts: int = Field(8, ge=1, le=64, description="Browser contexts open at once (one per session).")
     block_resources: list[_Blockable] = Field(

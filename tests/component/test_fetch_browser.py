@@ -11,6 +11,7 @@ import random
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import pytest
 from starlette.applications import Starlette
@@ -21,11 +22,12 @@ from starlette.types import ASGIApp
 
 from shelfscope.clock import FakeClock
 from shelfscope.errors import ConfigError
-from shelfscope.fetch import ClockSleep, Device, FetchEngine, Request
-from shelfscope.fetch.clients.browser import BROWSER_IDENTITIES, BrowserClient
+from shelfscope.fetch import ClockSleep, Device, FetchEngine, Proxy, Request, StaticProxyPool
+from shelfscope.fetch.clients.browser import BROWSER_IDENTITIES, BrowserClient, browser_engine
 from shelfscope.fetch.clients.browser_options import BrowserOptions, BrowserResponse, ResourceKind
 from shelfscope.sandbox import SandboxContext, SandboxServer, Simulator, create_sandbox_app
 from shelfscope.settings import Settings
+from tests.component.test_fetch_proxy import ForwardProxy
 
 pytestmark = pytest.mark.browser
 
@@ -117,7 +119,9 @@ def fresh_counts() -> None:
     SEEN.page_headers.clear()
 
 
-def _engine(settings: Settings, client: BrowserClient, **fetch: object) -> FetchEngine:
+def _engine(
+    settings: Settings, client: BrowserClient, *, proxies: StaticProxyPool | None = None, **fetch: object
+) -> FetchEngine:
     changes = {"delays_enabled": False, "sessions_per_key": 1, **fetch}
     clock = FakeClock()
     return FetchEngine.from_settings(
@@ -127,6 +131,7 @@ def _engine(settings: Settings, client: BrowserClient, **fetch: object) -> Fetch
         sleep=ClockSleep(clock),
         rng=random.Random(3),
         identities=BROWSER_IDENTITIES,
+        proxies=proxies,
     )
 
 
@@ -234,8 +239,47 @@ async def test_the_session_identity_and_language_reach_the_site(
     assert response.captured("/api/items")[0].json()["languages"] == ["de-DE", "de", "en-US", "en"]
 
 
+async def test_pages_go_out_through_the_sessions_proxy_and_fail_over(
+    server: SandboxServer, settings: Settings, client: BrowserClient
+) -> None:
+    parts = urlsplit(server.url)
+    exit_node = ForwardProxy("p2", upstream=(parts.hostname or "", parts.port or 0))
+    await exit_node.start()
+    dead = Proxy(id="dead", url="http://127.0.0.1:9")  # nothing listens on the discard port
+    pool = StaticProxyPool([dead, Proxy(id="p2", url=exit_node.url)])
+    options = BrowserOptions(capture=(r"/api/items",))
+    try:
+        # A made-up host: loopback targets never use a proxy.
+        request = Request(url="http://shop.example/scripted/shop", meta={"browser": options})
+        async with _engine(settings, client, proxies=pool) as engine:
+            response = await engine.fetch(request)
+            assert engine.stats.get("fetch/error/proxy_failed") == 1
+    finally:
+        await exit_node.stop()
+    assert (response.proxy_id, response.attempts) == ("p2", 2)
+    assert "http://shop.example/scripted/shop" in exit_node.targets
+    assert any(target.startswith("http://shop.example/scripted/api/items") for target in exit_node.targets)
+    assert SEEN.page_headers[0]["x-proxied-by"] == "p2"
+    assert isinstance(response, BrowserResponse)
+    assert response.captured("/api/items")[0].json()["items"] == ITEMS
+
+
 def test_a_missing_chromium_is_a_clear_error_at_startup(settings: Settings) -> None:
     browser = settings.fetch.browser.model_copy(update={"chromium_path": "/nonexistent/chromium"})
     fetch = settings.fetch.model_copy(update={"browser": browser})
     with pytest.raises(ConfigError, match=r"browser mode needs Chromium.*/nonexistent/chromium"):
         BrowserClient.from_settings(fetch)
+    with pytest.raises(ConfigError, match=r"browser mode needs Chromium"):
+        browser_engine(settings.model_copy(update={"fetch": fetch}))
+
+
+async def test_browser_mode_from_settings_serves_a_page(
+    server: SandboxServer, settings: Settings, chromium_path: str
+) -> None:
+    browser = settings.fetch.browser.model_copy(update={"chromium_path": chromium_path})
+    fetch = settings.fetch.model_copy(update={"browser": browser, "delays_enabled": False})
+    async with browser_engine(settings.model_copy(update={"fetch": fetch})) as engine:
+        response = await engine.fetch(Request(url=f"{server.url}/scripted/shop"))
+        assert isinstance(engine.client, BrowserClient)
+    assert response.identity_id in {identity.id for identity in BROWSER_IDENTITIES}
+    assert SEEN.count("/scripted/img/") == 0  # the settings' default profile blocks images

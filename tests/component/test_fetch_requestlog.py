@@ -23,6 +23,7 @@ from shelfscope.fetch.requestlog import RequestLogWriter, delete_expired
 from shelfscope.fetch.scoring import health_score
 from shelfscope.fetch.signals import Outcome, RequestFinished, RequestRecord
 from shelfscope.fetch.usage import check_thresholds, usage_by_provider_day
+from shelfscope.settings import Settings
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 REQUEST = Request(url="https://www.amazon.com/dp/B000000001")
@@ -200,3 +201,26 @@ def test_proxy_passwords_are_encrypted_and_scoped_to_their_workspace(
         assert entry.password == "pw-secret"
         set_enabled(s, workspace_id=workspace, proxy_id=proxy.id, enabled=False)
         assert pool_entries(s, vault, workspace_id=workspace) == []
+
+
+def test_maintenance_job_prunes_the_log_and_checks_thresholds(settings: Settings) -> None:
+    from types import SimpleNamespace
+    from typing import cast
+
+    from shelfscope.fetch.tasks import maintenance_job
+    from shelfscope.jobs import RunContext
+    from tests.support import platform_for
+
+    with platform_for(settings) as platform:
+        with platform.db.session() as s:
+            owner = User(email="owner@example.com", password_hash="!", is_active=True)
+            s.add(owner)
+            s.flush()
+            workspace = create_workspace(s, owner_id=owner.id, name="Acme").id
+            s.add(UsageThreshold(workspace_id=workspace, provider="oxylabs", mb_per_day=1))
+        now = platform.clock.now()
+        old = _record(at=now - timedelta(days=30))
+        _write(platform.db, workspace, [old, _record(at=now), _record(at=now)]).flush()
+        ctx = cast(RunContext, SimpleNamespace(platform=platform, workspace_id=workspace))
+        assert maintenance_job(ctx) == {"pruned": 1, "alerted": ["oxylabs"]}
+        assert maintenance_job(ctx) == {"pruned": 0, "alerted": []}

@@ -191,7 +191,8 @@ def test_due_sources_create_runs_on_every_tick(platform: Platform, workspace_id:
     finally:
         unregister_due_source("test.tracking")
         unregister_due_source("test.broken")
-    assert report.source_runs == {"test.tracking": 1}
+    # Features' own sources (rank tracking) run too once their task modules are loaded.
+    assert {k: v for k, v in report.source_runs.items() if k.startswith("test.")} == {"test.tracking": 1}
     assert calls == [(platform.clock.now(), 50)]
     assert [r.subject for r in _runs(platform.db)] == ["tracking job 7"]
     assert len(report.dispatched) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import threading
 from collections.abc import Iterator
@@ -197,7 +198,7 @@ def test_jobs_of_one_tick_start_a_random_pause_apart(
         assert len(report.dispatched) == 1, "only the first may start now"
         with platform.db.session() as session:
             starts = sorted(session.scalars(select(Run.available_at)))
-        gaps = [(later - earlier).total_seconds() for earlier, later in zip(starts, starts[1:], strict=False)]
+        gaps = [(later - earlier).total_seconds() for earlier, later in itertools.pairwise(starts)]
         assert starts[0] == clock.now()
         assert all(5 <= gap <= 15 for gap in gaps)
         clock.advance(timedelta(seconds=46))

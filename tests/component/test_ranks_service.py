@@ -301,7 +301,7 @@ def _check(cards: list[tuple[str, bool]], *, error: Exception | None = None) -> 
                 currency=None,
                 rating=None,
                 review_count=None,
-            )  # fmt: skip
+            )
         )
     page = SerpPage(
         page_type="search", block_kind=None, marketplace="DE", query="q", corrected_query=None, total_results=500,
@@ -339,8 +339,8 @@ def test_keyword_table_shows_last_healthy_ranks_change_and_extremes(
             k.id for k in keywords.list_keywords(session, workspace_id=acme, job_id=job.id)
         )
     history_of_bottle = [
-        _filler(9) + [(OWN, False), (RIVAL, True)],  # organic 10, rival sponsored 1
-        [(OWN, True)] + _filler(3) + [(OWN, False)],  # organic 4, sponsored 1
+        [*_filler(9), (OWN, False), (RIVAL, True)],  # organic 10, rival sponsored 1
+        [(OWN, True), *_filler(3), (OWN, False)],  # organic 4, sponsored 1
         None,  # blocked: must not blank the ranks
     ]
     for run_id, cards in enumerate(history_of_bottle, start=1):
@@ -381,7 +381,7 @@ def test_a_failure_never_overwrites_a_healthy_observation_of_the_same_run(
     job = _job(platform, acme, keywords=["bottle"])
     with platform.db.session() as session:
         keyword_id = keywords.list_keywords(session, workspace_id=acme, job_id=job.id)[0].id
-    _record(platform, job, keyword_id, 7, _check(_filler(2) + [(OWN, False)]))
+    _record(platform, job, keyword_id, 7, _check([*_filler(2), (OWN, False)]))
     _record(platform, job, keyword_id, 7, _check([], error=Timeout("slow")))
     _record(platform, job, keyword_id, 8, _check([], error=Timeout("slow")))
     _record(platform, job, keyword_id, 8, _check([(OWN, False)]))
@@ -403,7 +403,7 @@ def test_history_is_newest_first_within_the_date_range(
     start = clock.now()
     for run_id in range(1, 6):
         clock.advance(timedelta(days=1))
-        _record(platform, job, keyword_id, run_id, _check(_filler(run_id) + [(OWN, False)]))
+        _record(platform, job, keyword_id, run_id, _check([*_filler(run_id), (OWN, False)]))
     with platform.db.session() as session:
         query = history.keyword_history_query(
             session,

@@ -30,19 +30,14 @@ from shelfscope.ranks.fetcher import EngineFetcher
 from shelfscope.ranks.models import Observation, SerpSnapshot, TrackedKeyword
 from shelfscope.ranks.pages import savings_of
 from shelfscope.ranks.reparse import reparse_job
-from shelfscope.sandbox import SandboxServer, load_simulators
-from shelfscope.sandbox.amazon import AMAZON, DEMO_KEYWORDS, asin_ranking, configure, served_log
+from shelfscope.sandbox import SandboxServer
+from shelfscope.sandbox.amazon import DEMO_KEYWORDS, asin_ranking, configure, served_log
 from shelfscope.settings import Settings
 from tests.jobs_support import jobs_platform, make_workspace
 
 BOTTLE = "B0D7KQ3M2X"  # a demo product the sandbox ranks for the keywords below
 MAT = "B0CZ8VN4TR"
 KEYWORDS = list(DEMO_KEYWORDS["DE"][BOTTLE])  # three German keywords
-
-
-def _simulators() -> list[Any]:
-    registry = list(load_simulators())
-    return registry if any(sim.name == "amazon" for sim in registry) else [*registry, AMAZON]
 
 
 @dataclass
@@ -58,20 +53,14 @@ class Rig:
 
 @pytest.fixture
 def rig(settings: Settings, db: Database) -> Iterator[Rig]:
-    server = SandboxServer.from_settings(settings, simulators=_simulators())
+    server = SandboxServer.from_settings(settings)
     server.start()
-    registered = any(sim.name == "amazon" for sim in load_simulators())
     tuned = settings.model_copy(
         update={
             "sandbox": settings.sandbox.model_copy(update={"enabled": True, "url": server.url}),
             "fetch": settings.fetch.model_copy(update={"retry_base_seconds": 0.0, "retry_max_seconds": 0.0}),
-            "ranks": settings.ranks.model_copy(
-                update={
-                    "start_jitter_seconds": 0,
-                    # Until the storefront simulator is in the default registry, name it explicitly.
-                    "amazon_base_url": None if registered else f"{server.url}/amazon/{{code}}",
-                }
-            ),
+            # Storefront URLs come from the sandbox registry (ranks.amazon_base_url is unset).
+            "ranks": settings.ranks.model_copy(update={"start_jitter_seconds": 0}),
         }
     )
     clock = FakeClock()

@@ -185,8 +185,29 @@ def models(real_fixtures: Path) -> dict[str, ModelContract]:
 
 
 def assert_matches(contract: ModelContract, definition: str, payload: Any) -> None:
+    """``payload`` satisfies ``definition``: by our walker, and by jsonschema-rs as a second opinion."""
     problems = contract.errors(definition, payload)
     assert not problems, f"{definition} violations: {problems}"
+    validator = _second_opinion(contract, definition)
+    if validator is not None:
+        errors = [error.message for error in validator.iter_errors(payload)]
+        assert not errors, f"{definition} violations (jsonschema-rs): {errors}"
+
+
+_VALIDATORS: dict[tuple[int, str], Any] = {}
+
+
+def _second_opinion(contract: ModelContract, definition: str) -> Any:
+    """A compiled jsonschema-rs validator for ``definition``, if the library is installed."""
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - installed with schemathesis, a dev dependency
+        return None
+    key = (id(contract), definition)
+    if key not in _VALIDATORS:
+        schema = {"definitions": dict(contract.definitions), "$ref": f"#/definitions/{definition}"}
+        _VALIDATORS[key] = jsonschema_rs.Draft4Validator(schema)
+    return _VALIDATORS[key]
 
 
 def days_ago(days: float, *, now: datetime = START) -> datetime:

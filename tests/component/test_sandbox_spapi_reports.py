@@ -90,7 +90,7 @@ def test_report_walks_in_queue_in_progress_done_on_the_sandbox_clock(
 
 
 def test_report_reaches_done_with_the_clock_running_fast() -> None:
-    clock = SandboxClock(start=START, speed=3600.0)  # an hour of sandbox time per real second
+    clock = SandboxClock(start=START, speed=600.0)  # ten minutes of sandbox time per real second
     with (
         SandboxServer(app=create_sandbox_app(clock=clock)) as server,
         httpx.Client(base_url=server.url, timeout=30) as http,
@@ -102,7 +102,11 @@ def test_report_reaches_done_with_the_clock_running_fast() -> None:
         deadline = time.monotonic() + 20
         status = ""
         while time.monotonic() < deadline:
-            status = connection.get(f"{REPORTS}/reports/{report_id}").json()["processingStatus"]
+            response = connection.get(f"{REPORTS}/reports/{report_id}")
+            if response.status_code == 403:  # an access token lasts six real seconds at this pace
+                connection.refresh()
+                continue
+            status = response.json()["processingStatus"]
             if status in TERMINAL:
                 break
             time.sleep(0.02)

@@ -15,16 +15,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from sp_api.api import Reports
+from sp_api.auth import AccessTokenClient
 
 from shelfscope.sandbox.spapi import DEMO_APP, ground_truth
 from tests.component.test_sandbox_spapi_helpers import START, Sandbox, consent_code, sandbox
 
 __all__ = ["sandbox"]
-
-sp_api = pytest.importorskip("sp_api", reason="python-amazon-sp-api is a dev dependency")
-
-from sp_api.api import Reports  # noqa: E402
-from sp_api.auth import AccessTokenClient  # noqa: E402
 
 
 def _lwa_client_class(sandbox: Sandbox) -> type[AccessTokenClient]:

@@ -97,8 +97,8 @@ def tenants(platform: Platform, client: TestClient) -> dict[str, Any]:
         "schedule_id": schedule.json()["id"],
         "invitation_id": invitation.json()["id"],
         "api_key_id": api_key.json()["id"],
-        "job_id": rank_job.json()["id"],
-        "keyword_id": rank_keywords.json()["items"][0]["keyword_id"],
+        "tracking_job_id": rank_job.json()["id"],
+        "tracked_keyword_id": rank_keywords.json()["items"][0]["keyword_id"],
         "proxy_id": proxy.json()["id"],
     }
     return {"a": a, "b": _bearer(client, "bob@example.com"), "ids": ids, "workspace_b": ws_b}
@@ -187,8 +187,8 @@ def test_workspace_a_still_sees_its_own_objects(client: TestClient, tenants: dic
         f"/api/v1/jobs/{ids['run_id']}",
         f"/api/v1/schedules/{ids['schedule_id']}",
         f"/api/v1/workspaces/{ids['workspace_id']}",
-        f"/api/v1/ranks/jobs/{ids['job_id']}",
-        f"/api/v1/ranks/jobs/{ids['job_id']}/keywords/{ids['keyword_id']}/history",
+        f"/api/v1/ranks/jobs/{ids['tracking_job_id']}",
+        f"/api/v1/ranks/jobs/{ids['tracking_job_id']}/keywords/{ids['tracked_keyword_id']}/history",
     ):
         assert client.get(url, headers=tenants["a"]).status_code == 200, url
 
@@ -202,7 +202,7 @@ def test_lists_never_include_another_workspaces_rows(client: TestClient, tenants
         "/api/v1/api-keys": "api_key_id",
         "/api/v1/members": "member_id",
         "/api/v1/notifications": "notification_id",
-        "/api/v1/ranks/jobs": "job_id",
+        "/api/v1/ranks/jobs": "tracking_job_id",
     }
     for url, id_name in lists.items():
         items_a = client.get(url, headers=tenants["a"]).json()["items"]

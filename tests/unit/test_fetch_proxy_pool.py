@@ -135,3 +135,16 @@ def test_blocks_count_against_a_proxy_without_killing_it() -> None:
     health = pool.health("a")
     assert health.blocks == 5 and health.cooldown_until is None and health.success_rate == 0.0
     assert health.latency_ewma == pytest.approx(0.5)
+
+
+def test_from_settings_reads_cooldown_and_direct_policy() -> None:
+    from shelfscope.settings import FetchSettings
+
+    settings = FetchSettings(proxy_dead_after=1, proxy_cooldown_seconds=5, allow_direct=True)
+    clock = FakeClock()
+    pool = ProviderProxyPool.from_settings(
+        settings, entries=[PoolEntry(id="a", host="10.0.0.1", port=1)], clock=clock
+    )
+    pool.observe(_attempt(US, "a", error="proxy_failed"))
+    assert pool.health("a").cooldown_until == clock.now() + timedelta(seconds=5)
+    assert pool.choose(US) is None  # no healthy proxy, direct allowed

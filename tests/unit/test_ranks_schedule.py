@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -39,7 +40,7 @@ def test_jobs_of_one_batch_start_a_random_pause_apart() -> None:
     settings = RanksSettings(job_pause_min_seconds=5, job_pause_max_seconds=15)
     offsets = job_pauses(20, settings=settings, sandbox=False, rng=random.Random(1))
     assert offsets[0] == 0
-    gaps = [later - earlier for earlier, later in zip(offsets, offsets[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(offsets)]
     assert all(5 <= gap <= 15 for gap in gaps)
 
 

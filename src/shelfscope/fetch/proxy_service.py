@@ -36,6 +36,7 @@ __all__ = [
     "set_enabled",
     "test_connection",
     "update_proxy",
+    "workspace_pool",
 ]
 
 _SCHEMES = {"http", "https", "socks5"}
@@ -195,6 +196,17 @@ def entry_for(proxy: ProxyConfig, vault: Vault) -> PoolEntry:
 def pool_entries(session: Session, vault: Vault, *, workspace_id: int) -> list[PoolEntry]:
     """The enabled proxies of a workspace, ready for a :class:`ProviderProxyPool`."""
     return [entry_for(p, vault) for p in list_proxies(session, workspace_id=workspace_id) if p.enabled]
+
+
+def workspace_pool(
+    session: Session, vault: Vault, settings: Settings, *, workspace_id: int, clock: Clock
+) -> ProviderProxyPool:
+    """The pool a workspace's fetches go through: ``FetchEngine.from_settings(settings, proxies=…)``.
+
+    Subscribe its ``observe`` to the engine's signals so health and failover follow the attempts.
+    """
+    entries = pool_entries(session, vault, workspace_id=workspace_id)
+    return ProviderProxyPool.from_settings(settings.fetch, entries=entries, clock=clock)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -89,6 +89,9 @@ def _print_table(path: Path, page: SerpPage) -> None:
 
 
 def _ranks_commands() -> None:
+    """Attach the ``ranks`` commands once, however often :func:`register` is called."""
+    if ranks_app.registered_groups:
+        return
     from shelfscope.ranks.cli_check import check, reparse
     from shelfscope.ranks.cli_jobs import jobs_app, keywords_app
 

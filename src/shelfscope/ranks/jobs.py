@@ -192,20 +192,36 @@ def update_job(
     if "name" in changes:
         job.name = _name(str(changes["name"]))
     if "depth" in changes:
-        job.depth = validate_depth(int(changes["depth"]))
+        job.depth = validate_depth(_integer(changes["depth"], "depth"))
     if {"delay_min_seconds", "delay_max_seconds"} & set(changes):
-        low = int(changes.get("delay_min_seconds", job.delay_min_seconds))
-        high = int(changes.get("delay_max_seconds", job.delay_max_seconds))
+        low = _integer(changes.get("delay_min_seconds", job.delay_min_seconds), "delay_min_seconds")
+        high = _integer(changes.get("delay_max_seconds", job.delay_max_seconds), "delay_max_seconds")
         job.delay_min_seconds, job.delay_max_seconds = validate_delays(low, high)
     if "competitor_asins" in changes:
-        job.competitor_asins = validate_competitors(changes["competitor_asins"], own_asin=job.asin)
+        competitors = changes["competitor_asins"]
+        if not isinstance(competitors, list | tuple):
+            raise InvalidInput("competitor_asins must be a list of ASINs", field="competitor_asins")
+        job.competitor_asins = validate_competitors([str(c) for c in competitors], own_asin=job.asin)
     if "frequency" in changes:
         _reschedule(job, platform, validate_frequency(str(changes["frequency"])))
     if "status" in changes:
-        _set_status(job, platform, JobStatus(changes["status"]))
+        _set_status(job, platform, _status(changes["status"]))
     session.flush()
     _announce(session, platform, job)
     return job
+
+
+def _integer(value: Any, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"{field} must be a whole number", field=field)
+    return value
+
+
+def _status(value: Any) -> JobStatus:
+    try:
+        return JobStatus(value)
+    except ValueError:
+        raise InvalidInput(f"status {value!r} is not one of active, paused", field="status") from None
 
 
 def _reschedule(job: TrackingJob, platform: Platform, frequency: Frequency) -> None:

@@ -106,68 +106,83 @@ def savings(principal: ViewerDep, session: SessionDep) -> SavingsOut:
     return SavingsOut(pages_reused=pages, bytes_saved=saved)
 
 
-@router.get("/jobs/{job_id}", summary="A tracking job")
-def get_job(job_id: IdPath, principal: ViewerDep, session: SessionDep) -> JobOut:
-    return _job_out(session, jobs.get_job(session, workspace_id=principal.workspace_id, job_id=job_id))
+@router.get("/jobs/{tracking_job_id}", summary="A tracking job")
+def get_job(tracking_job_id: IdPath, principal: ViewerDep, session: SessionDep) -> JobOut:
+    return _job_out(
+        session, jobs.get_job(session, workspace_id=principal.workspace_id, job_id=tracking_job_id)
+    )
 
 
-@router.patch("/jobs/{job_id}", summary="Change a tracking job")
+@router.patch("/jobs/{tracking_job_id}", summary="Change a tracking job")
 def update_job(
-    job_id: IdPath, body: JobUpdate, principal: MemberDep, session: SessionDep, platform: PlatformDep
+    tracking_job_id: IdPath, body: JobUpdate, principal: MemberDep, session: SessionDep, platform: PlatformDep
 ) -> JobOut:
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
     job = jobs.update_job(
-        session, platform, workspace_id=principal.workspace_id, job_id=job_id, changes=changes
+        session, platform, workspace_id=principal.workspace_id, job_id=tracking_job_id, changes=changes
     )
     return _job_out(session, job)
 
 
 @router.delete(
-    "/jobs/{job_id}", summary="Delete a job and its history", status_code=_NO_CONTENT, response_class=Response
+    "/jobs/{tracking_job_id}",
+    summary="Delete a job and its history",
+    status_code=_NO_CONTENT,
+    response_class=Response,
 )
-def delete_job(job_id: IdPath, principal: MemberDep, session: SessionDep, platform: PlatformDep) -> Response:
-    jobs.delete_job(session, platform, workspace_id=principal.workspace_id, job_id=job_id)
+def delete_job(
+    tracking_job_id: IdPath, principal: MemberDep, session: SessionDep, platform: PlatformDep
+) -> Response:
+    jobs.delete_job(session, platform, workspace_id=principal.workspace_id, job_id=tracking_job_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/jobs/{job_id}/pause", summary="Stop scheduling a job")
-def pause_job(job_id: IdPath, principal: MemberDep, session: SessionDep, platform: PlatformDep) -> JobOut:
-    job = jobs.pause_job(session, platform, workspace_id=principal.workspace_id, job_id=job_id)
+@router.post("/jobs/{tracking_job_id}/pause", summary="Stop scheduling a job")
+def pause_job(
+    tracking_job_id: IdPath, principal: MemberDep, session: SessionDep, platform: PlatformDep
+) -> JobOut:
+    job = jobs.pause_job(session, platform, workspace_id=principal.workspace_id, job_id=tracking_job_id)
     return _job_out(session, job)
 
 
-@router.post("/jobs/{job_id}/resume", summary="Schedule a paused job again")
-def resume_job(job_id: IdPath, principal: MemberDep, session: SessionDep, platform: PlatformDep) -> JobOut:
-    job = jobs.resume_job(session, platform, workspace_id=principal.workspace_id, job_id=job_id)
+@router.post("/jobs/{tracking_job_id}/resume", summary="Schedule a paused job again")
+def resume_job(
+    tracking_job_id: IdPath, principal: MemberDep, session: SessionDep, platform: PlatformDep
+) -> JobOut:
+    job = jobs.resume_job(session, platform, workspace_id=principal.workspace_id, job_id=tracking_job_id)
     return _job_out(session, job)
 
 
-@router.post("/jobs/{job_id}/run", status_code=_CREATED, summary="Check every keyword of a job now")
-def run_now(job_id: IdPath, principal: MemberDep, session: SessionDep, platform: PlatformDep) -> RunOut:
+@router.post("/jobs/{tracking_job_id}/run", status_code=_CREATED, summary="Check every keyword of a job now")
+def run_now(
+    tracking_job_id: IdPath, principal: MemberDep, session: SessionDep, platform: PlatformDep
+) -> RunOut:
     run = jobs.run_job_now(
         session,
         platform,
         workspace_id=principal.workspace_id,
-        job_id=job_id,
+        job_id=tracking_job_id,
         created_by_user_id=principal.user_id,
     )
     return RunOut.model_validate(run)
 
 
-@router.get("/jobs/{job_id}/runs", summary="Check runs of a job, newest first")
-def job_runs(job_id: IdPath, principal: ViewerDep, session: SessionDep, page: PageParamsDep) -> Page[RunOut]:
-    jobs.get_job(session, workspace_id=principal.workspace_id, job_id=job_id)
+@router.get("/jobs/{tracking_job_id}/runs", summary="Check runs of a job, newest first")
+def job_runs(
+    tracking_job_id: IdPath, principal: ViewerDep, session: SessionDep, page: PageParamsDep
+) -> Page[RunOut]:
+    jobs.get_job(session, workspace_id=principal.workspace_id, job_id=tracking_job_id)
     rows, total = paginate(
-        session, jobs.job_runs_query(workspace_id=principal.workspace_id, job_id=job_id), page
+        session, jobs.job_runs_query(workspace_id=principal.workspace_id, job_id=tracking_job_id), page
     )
     items = [RunOut.model_validate(row) for row in rows]
     return Page[RunOut](items=items, total=total, limit=page.limit, offset=page.offset)
 
 
-@router.get("/jobs/{job_id}/keywords", summary="The keyword table: latest ranks, change and status")
+@router.get("/jobs/{tracking_job_id}/keywords", summary="The keyword table: latest ranks, change and status")
 def keyword_table(
     *,
-    job_id: IdPath,
+    tracking_job_id: IdPath,
     principal: ViewerDep,
     session: SessionDep,
     platform: PlatformDep,
@@ -178,7 +193,7 @@ def keyword_table(
     statuses = history.keyword_statuses(
         session,
         workspace_id=principal.workspace_id,
-        job_id=job_id,
+        job_id=tracking_job_id,
         asin=asin,
         now=platform.clock.now(),
         window_days=window_days,
@@ -188,29 +203,37 @@ def keyword_table(
     return Page[KeywordStatusOut](items=items, total=len(statuses), limit=page.limit, offset=page.offset)
 
 
-@router.post("/jobs/{job_id}/keywords", status_code=_CREATED, summary="Add one keyword")
+@router.post("/jobs/{tracking_job_id}/keywords", status_code=_CREATED, summary="Add one keyword")
 def add_keyword(
-    job_id: IdPath, body: KeywordCreate, principal: MemberDep, session: SessionDep, platform: PlatformDep
+    tracking_job_id: IdPath,
+    body: KeywordCreate,
+    principal: MemberDep,
+    session: SessionDep,
+    platform: PlatformDep,
 ) -> KeywordOut:
     row = keywords.add_keyword(
         session,
         settings=platform.settings.ranks,
         workspace_id=principal.workspace_id,
-        job_id=job_id,
+        job_id=tracking_job_id,
         keyword=body.keyword,
     )
     return KeywordOut.model_validate(row)
 
 
-@router.post("/jobs/{job_id}/keywords/bulk", summary="Add keywords from pasted lines or CSV")
+@router.post("/jobs/{tracking_job_id}/keywords/bulk", summary="Add keywords from pasted lines or CSV")
 def add_keywords_bulk(
-    job_id: IdPath, body: BulkKeywords, principal: MemberDep, session: SessionDep, platform: PlatformDep
+    tracking_job_id: IdPath,
+    body: BulkKeywords,
+    principal: MemberDep,
+    session: SessionDep,
+    platform: PlatformDep,
 ) -> BulkReportOut:
     report = keywords.add_keywords_from_text(
         session,
         settings=platform.settings.ranks,
         workspace_id=principal.workspace_id,
-        job_id=job_id,
+        job_id=tracking_job_id,
         text=body.text,
         csv_format=body.format == "csv",
     )
@@ -218,23 +241,28 @@ def add_keywords_bulk(
 
 
 @router.delete(
-    "/jobs/{job_id}/keywords/{keyword_id}",
+    "/jobs/{tracking_job_id}/keywords/{tracked_keyword_id}",
     summary="Stop tracking a keyword",
     status_code=_NO_CONTENT,
     response_class=Response,
 )
-def remove_keyword(job_id: IdPath, keyword_id: IdPath, principal: MemberDep, session: SessionDep) -> Response:
+def remove_keyword(
+    tracking_job_id: IdPath, tracked_keyword_id: IdPath, principal: MemberDep, session: SessionDep
+) -> Response:
     keywords.remove_keyword(
-        session, workspace_id=principal.workspace_id, job_id=job_id, keyword_id=keyword_id
+        session, workspace_id=principal.workspace_id, job_id=tracking_job_id, keyword_id=tracked_keyword_id
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/jobs/{job_id}/keywords/{keyword_id}/history", summary="Observations of a keyword, newest first")
+@router.get(
+    "/jobs/{tracking_job_id}/keywords/{tracked_keyword_id}/history",
+    summary="Observations of a keyword, newest first",
+)
 def keyword_history(
     *,
-    job_id: IdPath,
-    keyword_id: IdPath,
+    tracking_job_id: IdPath,
+    tracked_keyword_id: IdPath,
     principal: ViewerDep,
     session: SessionDep,
     page: PageParamsDep,
@@ -245,8 +273,8 @@ def keyword_history(
     query = history.keyword_history_query(
         session,
         workspace_id=principal.workspace_id,
-        job_id=job_id,
-        keyword_id=keyword_id,
+        job_id=tracking_job_id,
+        keyword_id=tracked_keyword_id,
         asin=asin,
         since=_utc(since),
         until=_utc(until),

@@ -41,7 +41,9 @@ __all__ = ["AMAZON_PAGE_MARKERS", "AMAZON_RULES"]
 
 _CAPTCHA_FORM = Contains(b"/errors/validateCaptcha", case=True)
 _ROBOT_CHECK = Contains(b"To discuss automated access to Amazon data please contact", case=True)
-#: Walls are small (every one seen is under 10 kB); real search and product pages are hundreds of kB.
+#: Walls are small (every one seen is under 10 kB); real search and product pages are hundreds of kB
+#: to 2.6 MB. Checked first, it spares a real page a scan of its whole body per rule, and it keeps
+#: a marker quoted in a real page's scripts from turning the page into a block.
 _SMALL = SmallerThan(200_000)
 
 #: What each page type always carries, across the 2017-2026 layouts in the real fixtures.
@@ -65,6 +67,7 @@ AMAZON_RULES: tuple[BlockRule, ...] = (
     BlockRule(
         kind="captcha",
         when=All(
+            _SMALL,
             _CAPTCHA_FORM,
             AnyOf(
                 Contains(b"captchacharacters", case=True),
@@ -77,7 +80,7 @@ AMAZON_RULES: tuple[BlockRule, ...] = (
     ),
     BlockRule(
         kind="continue_shopping",
-        when=_CAPTCHA_FORM,
+        when=All(_SMALL, _CAPTCHA_FORM),
         why='"Click the button below to continue shopping" interstitial (validateCaptcha form, no image)',
     ),
     BlockRule(

@@ -1,6 +1,6 @@
 """Bot walls of anti-bot vendors, which any site may put in front of its pages.
 
-These rules apply to every site. Each needs two signals, and the interstitial ones a small body,
+These rules apply to every site. Each needs two signals and a small body (checked first: cheap),
 because the vendors' scripts also appear on normal pages: a site using the AWS WAF SDK loads
 ``challenge.js`` everywhere, and Cloudflare injects ``/cdn-cgi/challenge-platform/`` into pages it
 lets through. Only the challenge pages set ``window.gokuProps`` or the "Just a moment..." title.
@@ -23,7 +23,7 @@ _INTERSTITIAL = SmallerThan(200_000)
 VENDOR_RULES: tuple[BlockRule, ...] = (
     BlockRule(
         kind="aws_waf_challenge",
-        when=All(Contains(b"gokuProps", case=True), Contains(b"awswaf")),
+        when=All(_INTERSTITIAL, Contains(b"gokuProps", case=True), Contains(b"awswaf")),
         why="AWS WAF JavaScript challenge",
     ),
     BlockRule(

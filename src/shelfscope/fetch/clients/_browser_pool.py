@@ -78,7 +78,7 @@ class ContextPool:
         *,
         chromium_path: str,
         pages_per_context: int = 50,
-        contexts_per_browser: int = 200,
+        contexts_per_browser: int = 50,
         max_contexts: int = 8,
     ) -> None:
         self._path = chromium_path

@@ -33,6 +33,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, Route
@@ -53,9 +54,13 @@ from shelfscope.fetch.failures import IncompleteBody, ResponseTooLarge
 from shelfscope.fetch.identities import IDENTITIES, Identity
 from shelfscope.fetch.models import Header, Request, Timeouts
 from shelfscope.fetch.sessions import FetchSession
-from shelfscope.settings import FetchSettings
+from shelfscope.settings import FetchSettings, Settings
 
-__all__ = ["BROWSER_IDENTITIES", "BrowserClient"]
+if TYPE_CHECKING:
+    from shelfscope.fetch.engine import FetchEngine
+    from shelfscope.fetch.proxies import ProxyPool
+
+__all__ = ["BROWSER_IDENTITIES", "BrowserClient", "browser_engine"]
 
 #: The identities a Chromium can wear: build a browser engine with these.
 BROWSER_IDENTITIES: tuple[Identity, ...] = tuple(identity for identity in IDENTITIES if identity.is_chromium)
@@ -115,7 +120,7 @@ class BrowserClient:
         timeouts: Timeouts | None = None,
         max_body_bytes: int = 16 * 1024 * 1024,
         pages_per_context: int = 50,
-        contexts_per_browser: int = 200,
+        contexts_per_browser: int = 50,
         max_contexts: int = 8,
         block: Iterable[ResourceKind | str] = (ResourceKind.IMAGE, ResourceKind.MEDIA, ResourceKind.FONT),
         capture_wait: float = 10.0,
@@ -242,3 +247,15 @@ class BrowserClient:
     async def aclose(self) -> None:
         """Close every page, context and Chromium process."""
         await self.pool.aclose()
+
+
+def browser_engine(settings: Settings, *, proxies: ProxyPool | None = None) -> FetchEngine:
+    """A fetch engine whose client is the browser: browser mode, as features request it.
+
+    It wears only Chromium identities, and a missing Chromium is a :class:`ConfigError` here,
+    before any work starts.
+    """
+    from shelfscope.fetch.engine import FetchEngine
+
+    client = BrowserClient.from_settings(settings.fetch)
+    return FetchEngine.from_settings(settings, client=client, identities=BROWSER_IDENTITIES, proxies=proxies)

@@ -38,6 +38,7 @@ from shelfscope.fetch.proxy_pool.providers import Provider, provider_username
 from shelfscope.fetch.signals import AttemptFinished, FetchEvent, RequestFinished
 from shelfscope.logs import get_logger
 from shelfscope.marketplaces import amazon_marketplace, shopee_region, tiktok_shop_region
+from shelfscope.settings import FetchSettings
 
 __all__ = ["CONNECTION_ERRORS", "PoolEntry", "ProviderProxyPool", "request_country"]
 
@@ -142,6 +143,29 @@ class ProviderProxyPool:
         self._policy = policy or HealthPolicy()
         self._failed_on: dict[int, str] = {}  # id(request) -> proxy its last attempt failed on
         self.failovers = 0
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: FetchSettings,
+        *,
+        entries: Sequence[PoolEntry],
+        clock: Clock,
+        route_loopback: bool = False,
+    ) -> ProviderProxyPool:
+        """A pool over ``entries`` with the cooldown rules and direct-connection policy of ``settings``."""
+        policy = HealthPolicy(
+            dead_after=settings.proxy_dead_after,
+            cooldown_base=settings.proxy_cooldown_seconds,
+            cooldown_max=settings.proxy_cooldown_max_seconds,
+        )
+        return cls(
+            entries,
+            clock=clock,
+            allow_direct=settings.allow_direct,
+            route_loopback=route_loopback,
+            policy=policy,
+        )
 
     def health(self, proxy_id: str) -> ProxyHealth:
         return self._slots[proxy_id].health

@@ -4,7 +4,9 @@ The texts that clients match on are Amazon's own, as quoted in the issues record
 ``shared/fixtures/spapi/json``: the 429 QuotaExceeded body, the 403 "Unauthorized" bodies with
 "The access token you provided has expired.", the expired NextToken ("Token is not valid, token
 duration is 25 minutes.") and the settlement createReport refusal ("Request for report type 1118
-is not allowed at this time"). Handlers raise :class:`ApiFailure`; the gateway renders it.
+is not allowed at this time"). Where Amazon's exact wording is not published (a forged token,
+most 400 details) the text is ours and says what is wrong; clients should match on ``code``.
+Handlers raise :class:`ApiFailure`; the gateway renders it.
 """
 
 from __future__ import annotations

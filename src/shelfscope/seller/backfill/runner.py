@@ -57,10 +57,12 @@ def run_backfill(
     connection = _active_connection(runtime, connection_id)
     client = runtime.client_for(connection)
     summary = BackfillSummary()
+    attempted: set[int] = set()  # a window that failed transiently waits for the next run
     while max_windows is None or summary.windows_processed < max_windows:
-        window = _claim_next(runtime, connection_id)
+        window = _claim_next(runtime, connection_id, skip=attempted)
         if window is None:
             break
+        attempted.add(window.id)
         work = WindowWork(runtime, client, connection, window, summary.ingested)
         try:
             fetch_window(work)
@@ -98,11 +100,11 @@ def _active_connection(runtime: SellerRuntime, connection_id: int) -> SellerConn
         return connection
 
 
-def _claim_next(runtime: SellerRuntime, connection_id: int) -> BackfillWindow | None:
+def _claim_next(runtime: SellerRuntime, connection_id: int, *, skip: set[int]) -> BackfillWindow | None:
     now = runtime.platform.clock.now()
     with runtime.platform.db.session() as session:
-        for window_id in due_windows(session, connection_id=connection_id, now=now, limit=20):
-            if claim_window(session, window_id=window_id, now=now, lease=LEASE):
+        for window_id in due_windows(session, connection_id=connection_id, now=now, limit=len(skip) + 20):
+            if window_id not in skip and claim_window(session, window_id=window_id, now=now, lease=LEASE):
                 window = session.get(BackfillWindow, window_id)
                 assert window is not None
                 session.flush()

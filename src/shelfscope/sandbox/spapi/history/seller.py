@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import TypeVar
 
 from shelfscope.sandbox.spapi.history.aftersales import generate_aftersales
@@ -136,8 +137,17 @@ def _fee_cases(catalog: dict[str, tuple[Product, ...]], *, since: datetime) -> l
 
 
 def build_history(*, seed: int, region: str, anchor: datetime) -> SellerHistory:
-    """The history of ``region`` around ``anchor`` (floored to midnight UTC) for ``seed``."""
+    """The history of ``region`` around ``anchor`` (floored to midnight UTC) for ``seed``.
+
+    Histories are immutable and cost about half a second each, so they are shared by every
+    sandbox of this process with the same seed and anchor day (tests start many sandboxes).
+    """
     day = anchor.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return _history(seed, region, day)
+
+
+@lru_cache(maxsize=12)
+def _history(seed: int, region: str, day: datetime) -> SellerHistory:
     start, end = day - timedelta(days=HISTORY_DAYS_BEFORE), day + timedelta(days=HISTORY_DAYS_AFTER)
     draw = Draw(random.Random(f"{seed}:spapi:history:{region}"))  # noqa: S311 - simulation
     catalog = build_catalog(draw.rng, region)

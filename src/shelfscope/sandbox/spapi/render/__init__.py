@@ -1,0 +1,1 @@
+"""Report documents in Amazon's real layouts, formats and character sets."""
