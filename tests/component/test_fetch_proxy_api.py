@@ -103,7 +103,7 @@ def test_proxy_lifecycle_with_a_real_connection_test(
     assert (
         client.post(f"/api/v1/fetch/proxies/{proxy['id']}/disable", headers=auth).json()["enabled"] is False
     )
-    listed = client.get("/api/v1/fetch/proxies", headers=auth).json()
+    listed = client.get("/api/v1/fetch/proxies", headers=auth).json()["items"]
     assert [(p["name"], p["enabled"], p["last_test_ok"]) for p in listed] == [("local", False, False)]
     assert client.delete(f"/api/v1/fetch/proxies/{proxy['id']}", headers=auth).status_code == 204
     assert client.get(f"/api/v1/fetch/proxies/{proxy['id']}", headers=auth).status_code == 404
@@ -149,9 +149,11 @@ def test_request_log_health_and_usage(
     health = client.get("/api/v1/fetch/health", headers=auth).json()
     assert health["factors"]["block_avoidance"] == 0.75 and health["weights"]["success"] == 0.4
     assert health["score"] == pytest.approx(40 + 20 + 22.5 + 10)
-    [usage] = client.get("/api/v1/fetch/usage", headers=auth).json()
+    [usage] = client.get("/api/v1/fetch/usage", headers=auth).json()["items"]
     assert (usage["provider"], usage["requests"], usage["bytes"]) == ("oxylabs", 4, 8_004_000)
     put = client.put(
         "/api/v1/fetch/thresholds", params={"provider": "oxylabs"}, json={"mb_per_day": 5}, headers=auth
     )
     assert put.status_code == 200 and put.json()["mb_per_day"] == 5
+    thresholds = client.get("/api/v1/fetch/thresholds", headers=auth).json()
+    assert thresholds["total"] == 1 and thresholds["items"][0]["provider"] == "oxylabs"

@@ -14,7 +14,7 @@ from shelfscope.db import Database
 from shelfscope.errors import Conflict, InvalidInput, NotFound
 from shelfscope.jobs.models import Run, RunStatus
 from shelfscope.platform import Platform
-from shelfscope.ranks import history, jobs, keywords
+from shelfscope.ranks import check_runs, history, jobs, keywords
 from shelfscope.ranks.checker import KeywordCheck
 from shelfscope.ranks.models import JobStatus, Observation, ObservationStatus, TrackingJob
 from shelfscope.ranks.observations import CheckTarget, record_check
@@ -123,7 +123,7 @@ def test_another_workspaces_job_is_reported_missing(platform: Platform, acme: in
         lambda s: jobs.update_job(s, platform, workspace_id=globex, job_id=job.id, changes={"depth": 2}),
         lambda s: jobs.pause_job(s, platform, workspace_id=globex, job_id=job.id),
         lambda s: jobs.delete_job(s, platform, workspace_id=globex, job_id=job.id),
-        lambda s: jobs.run_job_now(s, platform, workspace_id=globex, job_id=job.id),
+        lambda s: check_runs.run_job_now(s, platform, workspace_id=globex, job_id=job.id),
         lambda s: keywords.add_keyword(
             s, settings=platform.settings.ranks, workspace_id=globex, job_id=job.id, keyword="x"
         ),
@@ -257,20 +257,20 @@ def test_run_now_queues_one_check_at_a_time(platform: Platform, acme: int) -> No
     job = _job(platform, acme)
     other = _job(platform, acme, marketplace="UK")
     with platform.db.session() as session:
-        run = jobs.run_job_now(session, platform, workspace_id=acme, job_id=job.id)
+        run = check_runs.run_job_now(session, platform, workspace_id=acme, job_id=job.id)
         assert (run.kind, run.payload, run.status) == ("ranks.check", {"job_id": job.id}, "queued")
         assert run.subject == f"{OWN} on amazon.de"
     with (
         pytest.raises(Conflict, match=f"already queued \\(run {run.id}\\)"),
         platform.db.session() as session,
     ):
-        jobs.run_job_now(session, platform, workspace_id=acme, job_id=job.id)
+        check_runs.run_job_now(session, platform, workspace_id=acme, job_id=job.id)
     with platform.db.session() as session:
         session.get(Run, run.id).status = RunStatus.SUCCEEDED.value  # type: ignore[union-attr]
     with platform.db.session() as session:
-        second = jobs.run_job_now(session, platform, workspace_id=acme, job_id=job.id)
-        jobs.run_job_now(session, platform, workspace_id=acme, job_id=other.id)
-        listed = session.scalars(jobs.job_runs_query(workspace_id=acme, job_id=job.id)).all()
+        second = check_runs.run_job_now(session, platform, workspace_id=acme, job_id=job.id)
+        check_runs.run_job_now(session, platform, workspace_id=acme, job_id=other.id)
+        listed = session.scalars(check_runs.job_runs_query(workspace_id=acme, job_id=job.id)).all()
         assert [r.id for r in listed] == [second.id, run.id]
         assert jobs.get_job(session, workspace_id=acme, job_id=job.id).last_run_id == second.id
 

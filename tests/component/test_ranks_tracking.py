@@ -24,7 +24,7 @@ from shelfscope.jobs.executor import execute_run
 from shelfscope.jobs.models import Run, RunStatus
 from shelfscope.jobs.scheduler import tick
 from shelfscope.platform import Platform
-from shelfscope.ranks import jobs
+from shelfscope.ranks import check_runs, jobs
 from shelfscope.ranks.archive import PageArchive
 from shelfscope.ranks.fetcher import EngineFetcher
 from shelfscope.ranks.models import Observation, SerpSnapshot, TrackedKeyword
@@ -95,7 +95,7 @@ def _execute(rig: Rig, run_id: int) -> Run:
 
 def _run_now(rig: Rig, workspace_id: int, job_id: int) -> Run:
     with rig.platform.db.session() as session:
-        run_id = jobs.run_job_now(session, rig.platform, workspace_id=workspace_id, job_id=job_id).id
+        run_id = check_runs.run_job_now(session, rig.platform, workspace_id=workspace_id, job_id=job_id).id
     return _execute(rig, run_id)
 
 
@@ -194,7 +194,7 @@ def test_a_blocked_run_is_retried_later_and_recorded_as_failed_not_unranked(rig:
     workspace_id = make_workspace(db)
     job_id = _job(rig, workspace_id, keywords=KEYWORDS[:2])
     with rig.platform.db.session() as session:
-        run_id = jobs.run_job_now(session, rig.platform, workspace_id=workspace_id, job_id=job_id).id
+        run_id = check_runs.run_job_now(session, rig.platform, workspace_id=workspace_id, job_id=job_id).id
     first = _execute(rig, run_id)
     assert first.status == RunStatus.QUEUED.value, "every keyword failed: the run retries with backoff"
     assert first.error is not None and first.error.startswith("blocked:")

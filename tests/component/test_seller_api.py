@@ -42,7 +42,7 @@ def client(sandbox: SellerSandbox) -> Iterator[TestClient]:
 def _owner(sandbox: SellerSandbox, client: TestClient, email: str) -> dict[str, str]:
     with sandbox.platform.db.session() as session:
         user = create_user(session, email=email, password=PASSWORD)
-        create_workspace(session, owner_id=user.id, name=email.split("@")[0])
+        create_workspace(session, owner_id=user.id, name=email.split("@", maxsplit=1)[0])
     token = client.post("/api/v1/auth/token", data={"username": email, "password": PASSWORD}).json()
     return {"Authorization": f"Bearer {token['access_token']}"}
 
@@ -54,7 +54,7 @@ def _connect(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
     answer = client.get("/api/amazon/oauth-callback", params=callback, follow_redirects=False)
     assert answer.status_code == 303, answer.text
     assert answer.headers["location"].startswith("/jobs/")
-    (connection,) = client.get("/api/v1/seller/connections", headers=headers).json()
+    (connection,) = client.get("/api/v1/seller/connections", headers=headers).json()["items"]
     return dict(connection)
 
 
@@ -70,7 +70,7 @@ def test_connect_queues_a_high_priority_backfill_and_never_shows_the_token(
         run = session.scalars(select(Run).where(Run.kind == BACKFILL_KIND)).one()
         assert run.priority == BACKFILL_PRIORITY
         assert run.payload == {"connection_id": connection["id"]}
-    status = client.get("/api/v1/seller/status", headers=headers).json()
+    status = client.get("/api/v1/seller/status", headers=headers).json()["items"]
     kinds = {row["kind"]: row for row in status}
     assert set(kinds) == {
         "inventory_ledger",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from shelfscope.db import Database
 from shelfscope.sandbox.spapi.truth import ground_truth
@@ -82,9 +82,7 @@ def test_replanning_and_rerunning_ingests_nothing_new(sandbox: SellerSandbox) ->
         assert stored is not None
         assert plan_backfill(session, stored, now=sandbox.clock.now(), months=MONTHS) == 0
         # Force every window to be fetched again: same documents, same keys.
-        session.execute(
-            BackfillWindow.__table__.update().values(status=WindowStatus.PLANNED.value, report_id=None)
-        )
+        session.execute(update(BackfillWindow).values(status=WindowStatus.PLANNED.value, report_id=None))
     again = run_backfill(sandbox.runtime, connection_id=connection_id)
     assert again.ingested.rows_seen > 0
     assert again.ingested.rows_inserted == 0
@@ -113,7 +111,7 @@ def test_a_backfill_killed_midway_resumes_without_duplicates(sandbox: SellerSand
     )
     with sandbox.platform.db.session() as session:
         session.execute(
-            BackfillWindow.__table__.update()
+            update(BackfillWindow)
             .where(BackfillWindow.id == window_id)
             .values(status=WindowStatus.PROCESSING.value, report_id=report_id, attempts=1)
         )

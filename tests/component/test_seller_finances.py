@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from shelfscope.auth.vault import Vault
 from shelfscope.clock import FakeClock
@@ -150,7 +150,7 @@ def test_reingesting_a_window_counts_every_row_once(
     first = run_backfill(runtime, connection_id=connection_id)
     count = _ledger(db)
     with db.session() as session:
-        session.execute(BackfillWindow.__table__.update().values(status=WindowStatus.PLANNED.value))
+        session.execute(update(BackfillWindow).values(status=WindowStatus.PLANNED.value))
     second = run_backfill(runtime, connection_id=connection_id)
     assert first.ingested.rows_inserted == count > 0
     assert second.ingested.rows_seen == count

@@ -45,7 +45,7 @@ class SellerSandbox:
 
 
 @contextmanager
-def seller_sandbox(settings: Settings, db: Database, *, speed: float = 3600.0) -> Iterator[SellerSandbox]:
+def seller_sandbox(settings: Settings, db: Database, *, speed: float = 600.0) -> Iterator[SellerSandbox]:
     """A sandbox whose clock runs ``speed`` times real time; sleeps are recorded and skipped
     on the client side but move the sandbox clock, so Amazon's state machine advances."""
     clock = SandboxClock(start=START, speed=speed)

@@ -203,6 +203,7 @@ def test_lists_never_include_another_workspaces_rows(client: TestClient, tenants
         "/api/v1/members": "member_id",
         "/api/v1/notifications": "notification_id",
         "/api/v1/ranks/jobs": "tracking_job_id",
+        "/api/v1/fetch/proxies": "proxy_id",
     }
     for url, id_name in lists.items():
         items_a = client.get(url, headers=tenants["a"]).json()["items"]

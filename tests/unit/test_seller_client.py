@@ -40,7 +40,7 @@ TOKEN_GONE = {
         }
     ]
 }
-PARTICIPATIONS = {"payload": []}
+PARTICIPATIONS: dict[str, list[object]] = {"payload": []}
 
 
 def _client(

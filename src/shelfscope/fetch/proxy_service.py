@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from shelfscope.auth.vault import Vault
@@ -32,6 +32,7 @@ __all__ = [
     "get_proxy",
     "list_proxies",
     "pool_entries",
+    "proxies_query",
     "record_test",
     "set_enabled",
     "test_connection",
@@ -126,9 +127,13 @@ def create_proxy(
     return proxy
 
 
+def proxies_query(*, workspace_id: int) -> Select[Any]:
+    """The workspace's proxies, oldest first."""
+    return select(ProxyConfig).where(ProxyConfig.workspace_id == workspace_id).order_by(ProxyConfig.id)
+
+
 def list_proxies(session: Session, *, workspace_id: int) -> list[ProxyConfig]:
-    query = select(ProxyConfig).where(ProxyConfig.workspace_id == workspace_id).order_by(ProxyConfig.id)
-    return list(session.scalars(query))
+    return list(session.scalars(proxies_query(workspace_id=workspace_id)))
 
 
 def get_proxy(session: Session, *, workspace_id: int, proxy_id: int) -> ProxyConfig:

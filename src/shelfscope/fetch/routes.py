@@ -26,17 +26,18 @@ from shelfscope.fetch.schemas import (
     UsageOut,
 )
 from shelfscope.fetch.scoring import WEIGHTS, health_score
-from shelfscope.fetch.usage import list_thresholds, set_threshold, usage_by_provider_day
+from shelfscope.fetch.usage import set_threshold, thresholds_query, usage_by_provider_day
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/fetch", tags=["fetch"])
 
 
-@router.get("/proxies", response_model=list[ProxyOut], summary="Proxies of the workspace")
-def list_proxies(principal: ViewerDep, session: SessionDep) -> list[ProxyOut]:
-    rows = proxy_service.list_proxies(session, workspace_id=principal.workspace_id)
-    return [ProxyOut.model_validate(row) for row in rows]
+@router.get("/proxies", response_model=Page[ProxyOut], summary="Proxies of the workspace")
+def list_proxies(principal: ViewerDep, session: SessionDep, page: PageParamsDep) -> Page[ProxyOut]:
+    rows, total = paginate(session, proxy_service.proxies_query(workspace_id=principal.workspace_id), page)
+    items = [ProxyOut.model_validate(row) for row in rows]
+    return Page[ProxyOut](items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.post("/proxies", response_model=ProxyOut, status_code=status.HTTP_201_CREATED, summary="Add a proxy")
@@ -152,18 +153,19 @@ def list_requests(
     return Page[RequestLogOut](items=items, total=total, limit=page.limit, offset=page.offset)
 
 
-@router.get("/usage", response_model=list[UsageOut], summary="Bandwidth per provider per day")
+@router.get("/usage", response_model=Page[UsageOut], summary="Bandwidth per provider per day")
 def get_usage(
     principal: ViewerDep,
     session: SessionDep,
     platform: PlatformDep,
+    page: PageParamsDep,
     days: Annotated[int, Query(ge=1, le=90)] = 7,
-) -> list[UsageOut]:
+) -> Page[UsageOut]:
     today = platform.clock.now().date()
     usage = usage_by_provider_day(
         session, workspace_id=principal.workspace_id, since=today - timedelta(days=days - 1), until=today
     )
-    return [
+    items = [
         UsageOut(
             provider=u.provider,
             day=u.day,
@@ -172,14 +174,16 @@ def get_usage(
             megabytes=round(u.megabytes, 3),
             estimated_cost=u.estimated_cost,
         )
-        for u in usage
+        for u in usage[page.offset : page.offset + page.limit]
     ]
+    return Page[UsageOut](items=items, total=len(usage), limit=page.limit, offset=page.offset)
 
 
-@router.get("/thresholds", response_model=list[ThresholdOut], summary="Bandwidth thresholds")
-def get_thresholds(principal: ViewerDep, session: SessionDep) -> list[ThresholdOut]:
-    rows = list_thresholds(session, workspace_id=principal.workspace_id)
-    return [ThresholdOut.model_validate(row) for row in rows]
+@router.get("/thresholds", response_model=Page[ThresholdOut], summary="Bandwidth thresholds")
+def get_thresholds(principal: ViewerDep, session: SessionDep, page: PageParamsDep) -> Page[ThresholdOut]:
+    rows, total = paginate(session, thresholds_query(workspace_id=principal.workspace_id), page)
+    items = [ThresholdOut.model_validate(row) for row in rows]
+    return Page[ThresholdOut](items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.put("/thresholds", response_model=ThresholdOut, summary="Set a provider's MB/day threshold")

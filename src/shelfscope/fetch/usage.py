@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from shelfscope.alerts.notifications import notify
@@ -23,8 +24,8 @@ from shelfscope.fetch.models_db import ProxyConfig, RequestLogEntry, UsageThresh
 __all__ = [
     "ProviderDayUsage",
     "check_thresholds",
-    "list_thresholds",
     "set_threshold",
+    "thresholds_query",
     "usage_by_provider_day",
 ]
 
@@ -144,6 +145,7 @@ def set_threshold(session: Session, *, workspace_id: int, provider: str, mb_per_
     return threshold
 
 
-def list_thresholds(session: Session, *, workspace_id: int) -> list[UsageThreshold]:
+def thresholds_query(*, workspace_id: int) -> Select[Any]:
+    """The workspace's thresholds by provider name."""
     query = select(UsageThreshold).where(UsageThreshold.workspace_id == workspace_id)
-    return list(session.scalars(query.order_by(UsageThreshold.provider)))
+    return query.order_by(UsageThreshold.provider)

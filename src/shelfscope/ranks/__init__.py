@@ -4,7 +4,7 @@ Public surface for other packages: the SERP parser and its page model, the Amazo
 classifier that the fetch engine shares, and the tables. Use cases live in their own modules,
 imported where needed so that importing the parser stays cheap:
 
-* :mod:`.jobs` (create/edit/pause/resume/delete, run now, schedule preview),
+* :mod:`.jobs` (create/edit/pause/resume/delete, schedule preview), :mod:`.check_runs` (run now),
   :mod:`.keywords` (add one, bulk from text/CSV, remove), :mod:`.history` (keyword table,
   history per keyword), :mod:`.reparse` (observations from the archive);
 * :mod:`.runner` executes a ``ranks.check`` run, :mod:`.dispatch` claims due jobs for the

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from shelfscope.cli_support import cli_platform, console, print_json
 from shelfscope.errors import InvalidInput
 from shelfscope.platform import Platform
-from shelfscope.ranks import history, jobs, keywords
+from shelfscope.ranks import check_runs, history, jobs, keywords
 from shelfscope.ranks.keywords import BulkReport
 from shelfscope.ranks.models import Frequency, TrackingJob
 
@@ -149,7 +149,7 @@ def jobs_delete(job_id: JobArg) -> None:
 def jobs_run(job_id: JobArg) -> None:
     """Queue a check of every keyword of a job now (a worker executes it)."""
     with _with_job(job_id) as (platform, session, workspace_id):
-        run = jobs.run_job_now(session, platform, workspace_id=workspace_id, job_id=job_id)
+        run = check_runs.run_job_now(session, platform, workspace_id=workspace_id, job_id=job_id)
         console.print(f"job {job_id}: run {run.id} queued")
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from shelfscope.logs import get_logger
-from shelfscope.ranks.jobs import active_run, start_check
+from shelfscope.ranks.check_runs import active_run, start_check
 from shelfscope.ranks.models import Frequency, JobStatus, TrackingJob
 from shelfscope.ranks.schedule import job_pauses, next_run_after
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 from shelfscope.api.deps import MemberDep, PlatformDep, SessionDep, ViewerDep
 from shelfscope.api.pagination import IdPath, Page, PageParamsDep, paginate
 from shelfscope.jobs.schemas import RunOut
-from shelfscope.ranks import history, jobs, keywords
+from shelfscope.ranks import check_runs, history, jobs, keywords
 from shelfscope.ranks.models import Frequency, JobStatus, TrackingJob
 from shelfscope.ranks.pages import savings_of
 from shelfscope.ranks.schemas import (
@@ -157,7 +157,7 @@ def resume_job(
 def run_now(
     tracking_job_id: IdPath, principal: MemberDep, session: SessionDep, platform: PlatformDep
 ) -> RunOut:
-    run = jobs.run_job_now(
+    run = check_runs.run_job_now(
         session,
         platform,
         workspace_id=principal.workspace_id,
@@ -173,7 +173,7 @@ def job_runs(
 ) -> Page[RunOut]:
     jobs.get_job(session, workspace_id=principal.workspace_id, job_id=tracking_job_id)
     rows, total = paginate(
-        session, jobs.job_runs_query(workspace_id=principal.workspace_id, job_id=tracking_job_id), page
+        session, check_runs.job_runs_query(workspace_id=principal.workspace_id, job_id=tracking_job_id), page
     )
     items = [RunOut.model_validate(row) for row in rows]
     return Page[RunOut](items=items, total=total, limit=page.limit, offset=page.offset)

@@ -16,8 +16,8 @@ from typing import Any
 from shelfscope.clock import utcnow
 from shelfscope.jobs import RunContext, register_due_source, register_kind
 from shelfscope.ranks.archive import PageArchive
+from shelfscope.ranks.check_runs import CHECK_KIND
 from shelfscope.ranks.dispatch import dispatch_due_jobs
-from shelfscope.ranks.jobs import CHECK_KIND
 from shelfscope.ranks.runner import execute_check
 
 __all__ = ["DUE_SOURCE", "check_job"]

@@ -12,7 +12,7 @@ from shelfscope.api.deps import AdminDep, PlatformDep, SessionDep, ViewerDep
 from shelfscope.api.pagination import IdPath, Page, PageParamsDep, paginate
 from shelfscope.seller import connections
 from shelfscope.seller.backfill.plan import kind_status
-from shelfscope.seller.models import LedgerEntry
+from shelfscope.seller.models import LedgerEntry, SellerConnection
 from shelfscope.seller.oauth import consent_url
 from shelfscope.seller.runtime import runtime_for
 from shelfscope.seller.schemas import (
@@ -30,9 +30,19 @@ router = APIRouter(prefix="/seller", tags=["seller"])
 
 
 @router.get("/connections", summary="Amazon seller connections of this workspace")
-def list_connections(principal: ViewerDep, session: SessionDep) -> list[ConnectionOut]:
-    rows = connections.list_connections(session, workspace_id=principal.workspace_id)
-    return [ConnectionOut.model_validate(row) for row in rows]
+def list_connections(principal: ViewerDep, session: SessionDep, page: PageParamsDep) -> Page[ConnectionOut]:
+    query = (
+        select(SellerConnection)
+        .where(SellerConnection.workspace_id == principal.workspace_id)
+        .order_by(SellerConnection.id)
+    )
+    rows, total = paginate(session, query, page)
+    return Page[ConnectionOut](
+        items=[ConnectionOut.model_validate(row) for row in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
 
 
 @router.post("/connections/consent-url", summary="Start Connect Amazon: the Seller Central consent URL")
@@ -81,12 +91,13 @@ def disconnect(connection_id: IdPath, principal: AdminDep, session: SessionDep) 
 
 
 @router.get("/status", summary="Sync status per connection and data kind")
-def status(principal: ViewerDep, session: SessionDep) -> list[KindStatusOut]:
+def status(principal: ViewerDep, session: SessionDep, page: PageParamsDep) -> Page[KindStatusOut]:
     result: list[KindStatusOut] = []
     for connection in connections.list_connections(session, workspace_id=principal.workspace_id):
         for kind in kind_status(session, connection_id=connection.id):
             result.append(KindStatusOut(connection_id=connection.id, **vars(kind)))
-    return result
+    items = result[page.offset : page.offset + page.limit]
+    return Page[KindStatusOut](items=items, total=len(result), limit=page.limit, offset=page.offset)
 
 
 @router.get("/ledger", summary="Ledger entries, newest first, with filters")

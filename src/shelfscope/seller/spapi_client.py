@@ -228,7 +228,7 @@ def _message(response: httpx.Response) -> str:
         errors = parse_api_errors(response.content)
     except (ContractChanged, ValueError):
         return f"HTTP {response.status_code}"
-    return "; ".join(f"{e.code}: {e.message}" for e in errors)
+    return "; ".join(f"{e.code}: {e.message} {e.details or ''}".strip() for e in errors)
 
 
 # What each kind of error means for the caller once retries (429, 5xx, one refresh) are spent.

@@ -74,11 +74,12 @@ class _Captor:
         self._tasks: list[asyncio.Task[Capture | None]] = []
         self._seen: set[int] = set()
         self._all_seen = asyncio.Event()
+        self._closed = False  # set once collected: a later response is not waited for
         if not options.patterns:
             self._all_seen.set()
 
     def on_response(self, response: PlaywrightResponse) -> None:
-        if not self._options.captures(response.url):
+        if self._closed or not self._options.captures(response.url):
             return
         self._tasks.append(asyncio.ensure_future(self._read(response)))
         for index, pattern in enumerate(self._options.patterns):
@@ -103,6 +104,7 @@ class _Captor:
                 await self._all_seen.wait()
         except TimeoutError:
             pass  # a block page fetches nothing; the detector will judge the document
+        self._closed = True
         results = await asyncio.gather(*self._tasks)
         return tuple(capture for capture in results if capture is not None)
 

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from shelfscope.errors import InvalidInput, TransientError
-from shelfscope.seller.backfill.windows import Fetch, kind_plan
+from shelfscope.seller.backfill.windows import SETTLEMENT_LISTING_SPAN, Fetch, kind_plan
 from shelfscope.seller.backfill.work import WindowWork
 from shelfscope.seller.finances import FinanceContext, parse_financial_events
 from shelfscope.seller.models import WindowStatus
@@ -140,7 +140,8 @@ def _settlement_window(work: WindowWork, *, report_type: str) -> None:
     params = {
         "reportTypes": report_type,
         "processingStatuses": "DONE",
-        "createdSince": iso(work.window.window_start),
+        # getReports refuses createdSince older than 90 days before *now*, which moves on.
+        "createdSince": iso(max(work.window.window_start, work.now() - SETTLEMENT_LISTING_SPAN)),
         "createdUntil": iso(work.window.window_end),
         "pageSize": 100,
     }

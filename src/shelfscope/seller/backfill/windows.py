@@ -18,6 +18,7 @@ from shelfscope.seller.ledger_rows import SourceKind
 __all__ = [
     "FETCH_LAG",
     "KINDS",
+    "SETTLEMENT_LISTING_SPAN",
     "Fetch",
     "KindPlan",
     "PlannedWindow",
@@ -83,7 +84,9 @@ KINDS: tuple[KindPlan, ...] = (
         fetch=Fetch.SETTLEMENT_LISTING,
         report_type="GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2",
     ),
-    KindPlan(kind=SourceKind.FINANCIAL_EVENTS, fetch=Fetch.FINANCES),
+    # Finances allows 180 days, but a NextToken chain must finish before its token expires
+    # (25 minutes, sometimes 3): month-sized requests keep chains short (Airbyte's TTL advice).
+    KindPlan(kind=SourceKind.FINANCIAL_EVENTS, fetch=Fetch.FINANCES, request_days=30),
 )
 
 
