@@ -183,3 +183,33 @@ def test_reparse_reports_on_a_job_without_archived_checks(env: dict[str, str], w
     assert report == {"checks": 0, "reparsed": 0, "changed": 0, "failed": 0, "incomplete": 0, "pruned": 0}
     text = _cli(env, "ranks", "reparse", "--job", str(job["id"]), "--since", "2026-01-01T00:00:00+02:00")
     assert text.stdout.startswith(f"job {job['id']}: 0 checks, 0 reparsed (0 changed)")
+
+
+def test_one_off_check_through_a_workspace_logs_its_requests(env: dict[str, str], workspace: str) -> None:
+    from sqlalchemy import select
+
+    from shelfscope.fetch.models_db import RequestLogEntry
+
+    keyword = next(iter(DEMO_KEYWORDS["DE"][BOTTLE]))
+    printed = _json(
+        env,
+        "ranks",
+        "check",
+        "--asin",
+        BOTTLE,
+        "-m",
+        "DE",
+        "-k",
+        keyword,
+        "--sandbox",
+        "-w",
+        workspace,
+        "--json",
+    )
+    (row,) = printed["items"]
+    db = Database.from_url(f"sqlite:///{Path(env['SHELFSCOPE_DATA_DIR']) / 'shelfscope.db'}")
+    with db.session() as session:
+        logged = session.scalars(select(RequestLogEntry.path)).all()
+    db.dispose()
+    assert len(logged) == row["pages"] >= 1
+    assert all(path.endswith("/s") for path in logged)

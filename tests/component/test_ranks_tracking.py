@@ -20,6 +20,7 @@ from shelfscope.clock import FakeClock
 from shelfscope.db import Database
 from shelfscope.errors import Timeout
 from shelfscope.fetch import Request, Response
+from shelfscope.fetch.models_db import RequestLogEntry
 from shelfscope.jobs.executor import execute_run
 from shelfscope.jobs.models import Run, RunStatus
 from shelfscope.jobs.scheduler import tick
@@ -154,6 +155,13 @@ def test_scheduled_run_observes_exactly_what_the_sandbox_served(rig: Rig, db: Da
         job = jobs.get_job(session, workspace_id=workspace_id, job_id=job_id)
         assert (job.last_run_id, job.last_run_at) == (run_id, rig.clock.now())
     assert len(snapshots) == 3
+    with rig.platform.db.session() as session:  # the workspace's bandwidth, per run, in the request log
+        logged = session.scalars(
+            select(RequestLogEntry).where(
+                RequestLogEntry.workspace_id == workspace_id, RequestLogEntry.run_id == str(run_id)
+            )
+        ).all()
+    assert len(logged) == run.result["pages_fetched"] == sum(o.pages_checked for o in observed.values()) // 2
     first = snapshots[0].results["results"][0]
     assert len(first) == 6 and first[4] == 1, "asin, brand, sponsored, rank, page, position"
     archive = PageArchive.from_settings(rig.platform.settings)
@@ -298,3 +306,43 @@ def test_reparse_reproduces_the_observations_from_the_archive(rig: Rig, db: Data
         rig.platform, workspace_id=workspace_id, job_id=job_id, since=started + timedelta(days=1)
     )
     assert later.checks == 0
+
+
+def test_an_embedded_worker_and_scheduler_track_a_new_job_on_their_own(
+    settings: Settings, sqlite_db: Database
+) -> None:
+    """The ``serve`` set-up: scheduler and worker threads, Huey in between, real clock."""
+    from shelfscope.clock import SystemClock
+    from shelfscope.jobs.embedded import EmbeddedJobs
+    from tests.jobs_support import jobs_settings, wait_until
+
+    with SandboxServer.from_settings(settings) as server:
+        tuned = jobs_settings(settings, scheduler_interval_seconds=0.1, heartbeat_seconds=0.1).model_copy(
+            update={
+                "sandbox": settings.sandbox.model_copy(update={"enabled": True, "url": server.url}),
+                "ranks": settings.ranks.model_copy(update={"start_jitter_seconds": 0}),
+            }
+        )
+        with jobs_platform(tuned, sqlite_db, clock=SystemClock()) as platform:
+            workspace_id = make_workspace(sqlite_db)
+            rig = Rig(platform=platform, server=server, clock=FakeClock())
+            job_id = _job(rig, workspace_id, keywords=KEYWORDS[:2])
+            embedded = EmbeddedJobs.from_platform(platform)
+            embedded.start()
+            try:
+
+                def checked() -> bool:
+                    with platform.db.session() as session:
+                        job = jobs.get_job(session, workspace_id=workspace_id, job_id=job_id)
+                        run = session.get(Run, job.last_run_id) if job.last_run_id else None
+                        return run is not None and run.status == RunStatus.SUCCEEDED.value
+
+                wait_until(checked, timeout=60)
+            finally:
+                embedded.stop()
+            with platform.db.session() as session:
+                run_id = jobs.get_job(session, workspace_id=workspace_id, job_id=job_id).last_run_id
+            assert run_id is not None
+            for (keyword, asin), row in _observations(rig, run_id).items():
+                assert _measured(row) == _expected(_truth(rig, keyword, asin))
+            platform.queue.huey.flush()

@@ -37,23 +37,17 @@ WorkspaceOpt = Annotated[str, typer.Option("--workspace", "-w", help="Workspace 
 ProxyIdArg = Annotated[int, typer.Argument(min=1, max=2**63 - 1, help="Proxy id.")]
 
 
-def _ensure_tables(platform: Platform) -> None:
-    """Create the fetch tables when missing (stopgap until they are in a migration)."""
-    from shelfscope.fetch.models_db import ProxyConfig, RequestLogEntry, UsageThreshold
-
-    tables = [model.__table__ for model in (ProxyConfig, RequestLogEntry, UsageThreshold)]
-    ProxyConfig.metadata.create_all(platform.db.engine, tables=tables, checkfirst=True)  # type: ignore[arg-type]
-
-
 @contextmanager
 def _session(workspace: str) -> Iterator[tuple[Platform, Session, int]]:
     from shelfscope.auth.audit import AuditActor, actor_context
     from shelfscope.auth.workspaces import find_workspace
 
-    with cli_platform() as platform, actor_context(AuditActor(via="cli")):
-        _ensure_tables(platform)
-        with platform.db.session() as session:
-            yield platform, session, find_workspace(session, ref=workspace).id
+    with (
+        cli_platform() as platform,
+        actor_context(AuditActor(via="cli")),
+        platform.db.session() as session,
+    ):
+        yield platform, session, find_workspace(session, ref=workspace).id
 
 
 def _proxy_dict(proxy: ProxyConfig) -> dict[str, Any]:

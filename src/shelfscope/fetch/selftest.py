@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 
 from shelfscope.clock import SystemClock
 from shelfscope.db import Database
-from shelfscope.db.registry import load_all_models
+from shelfscope.db.migrate import upgrade
 from shelfscope.errors import InvalidInput, ShelfscopeError
 from shelfscope.fetch.engine import FetchEngine
 from shelfscope.fetch.models import Request, Site
@@ -162,7 +162,7 @@ async def run_selftest(
         database = db or Database.from_url(f"sqlite:///{Path(scratch) / 'selftest.db'}")
         try:
             if own_db:
-                load_all_models().create_all(database.engine)
+                upgrade(database.engine)
             return await _run(
                 settings, server=server, db=database, requests=requests, concurrency=concurrency
             )

@@ -48,6 +48,18 @@ def _with_sandbox(settings: Settings, stack: ExitStack) -> Settings:
     return settings.model_copy(update={"sandbox": sandbox})
 
 
+def _fetcher(settings: Settings, workspace: str | None, stack: ExitStack) -> EngineFetcher:
+    """The settings' own proxy policy, or a workspace's proxies (and request log)."""
+    if workspace is None:
+        return EngineFetcher.from_settings(settings)
+    from shelfscope.auth.workspaces import find_workspace
+
+    platform = stack.enter_context(cli_platform(settings))
+    with platform.db.session() as session:
+        workspace_id = find_workspace(session, ref=workspace).id
+    return EngineFetcher.for_workspace(platform, workspace_id=workspace_id)
+
+
 def _rows(check: KeywordCheck, asins: list[str], keyword: str) -> list[dict[str, Any]]:
     rows = []
     for asin in asins:
@@ -90,6 +102,9 @@ def check(
     depth: Annotated[int, typer.Option(help="Search pages to read, 1 to 7.")] = 3,
     competitor: Annotated[list[str] | None, typer.Option(help="Also rank this ASIN (repeatable).")] = None,
     sandbox: Annotated[bool, typer.Option("--sandbox", help="Check against the in-process sandbox.")] = False,
+    workspace: Annotated[
+        str | None, typer.Option("--workspace", "-w", help="Go out through this workspace's proxies.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check where an ASIN ranks for keywords right now, and print it (nothing is stored)."""
@@ -104,7 +119,7 @@ def check(
         settings = cli_settings()
         if sandbox:
             settings = _with_sandbox(settings, stack)
-        fetcher = stack.enter_context(EngineFetcher.from_settings(settings))
+        fetcher = stack.enter_context(_fetcher(settings, workspace, stack))
         source = LivePageSource(
             fetcher=fetcher, base_url_of={market.code: storefront_base_url(settings, market)}
         )

@@ -165,7 +165,7 @@ def _page_source(platform: Platform, job: _Job, run_id: int, fetcher: PageFetche
     archive = PageArchive.from_settings(settings)
     market = amazon_marketplace(job.marketplace)
     live = LivePageSource(
-        fetcher=fetcher or EngineFetcher.from_settings(settings),
+        fetcher=fetcher or EngineFetcher.for_workspace(platform, workspace_id=job.workspace_id),
         base_url_of={market.code: storefront_base_url(settings, market)},
         archive=archive,
         run_id=run_id,

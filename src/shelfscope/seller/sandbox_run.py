@@ -20,7 +20,6 @@ from sqlalchemy import func, select
 from shelfscope.auth.models import Membership
 from shelfscope.auth.users import create_user, find_user_by_email
 from shelfscope.auth.workspaces import create_workspace
-from shelfscope.db import Base
 from shelfscope.db.migrate import upgrade
 from shelfscope.platform import Platform
 from shelfscope.sandbox import SandboxClock, SandboxServer, create_sandbox_app
@@ -39,7 +38,6 @@ __all__ = ["sandbox_backfill"]
 
 SANDBOX_EMAIL = "sandbox-seller@example.com"
 _CALM_SPEED = 20.0
-_TABLES = ("seller_connections", "seller_oauth_states", "seller_backfill_windows", "seller_ledger")
 
 
 def sandbox_backfill(
@@ -72,8 +70,6 @@ def _run(
     progress: Progress | None,
 ) -> dict[str, Any]:
     upgrade(platform.db.engine)
-    # Until the seller tables have their Alembic migration, create them here (checkfirst).
-    Base.metadata.create_all(platform.db.engine, tables=[Base.metadata.tables[name] for name in _TABLES])
     runtime = SellerRuntime.from_platform(
         platform, sleep=lambda seconds: time.sleep(seconds / speed), speed=speed
     )
