@@ -57,13 +57,15 @@ def dashboard(settings: Settings) -> Iterator[LiveDashboard]:
             jobs.stop()
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: sync Playwright keeps an event loop running in the main thread
+# until it stops, and every later test that calls asyncio.run() would fail while it lives.
+@pytest.fixture(scope="package")
 def playwright_instance(chromium_path: str) -> Iterator[Playwright]:
     with sync_playwright() as playwright:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_instance: Playwright, chromium_path: str) -> Iterator[Browser]:
     browser = playwright_instance.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
     yield browser
