@@ -21,6 +21,7 @@ from shelfscope.sandbox import SandboxClock, SandboxServer, create_sandbox_app
 from shelfscope.sandbox.spapi import DEMO_APP, SpapiWorld, spapi_world
 from shelfscope.sandbox.spapi.contract import ModelContract
 from shelfscope.settings import SandboxSettings, Settings
+from tests.conftest import unavailable
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 REDIRECT_URI = "https://shelfscope.example/api/amazon/oauth-callback"
@@ -176,7 +177,7 @@ def seller(sandbox: Sandbox) -> Connection:
 def models(real_fixtures: Path) -> dict[str, ModelContract]:
     folder = real_fixtures.parent / "reference" / "spapi" / "models"
     if not folder.is_dir():
-        pytest.skip(f"official SP-API models not found at {folder}")
+        unavailable(f"official SP-API models not found at {folder}")
     return {
         "reports": ModelContract.load(folder / "reports_2021-06-30.json"),
         "finances": ModelContract.load(folder / "financesV0.json"),

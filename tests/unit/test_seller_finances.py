@@ -22,6 +22,7 @@ from shelfscope.seller.finances import (
     parse_summaries,
     parse_transactions,
 )
+from tests.conftest import unavailable
 
 WINDOW = FinanceContext(
     window_start=datetime(2024, 3, 1, tzinfo=UTC), window_end=datetime(2024, 3, 31, tzinfo=UTC)
@@ -45,7 +46,7 @@ def _sandbox_response(spapi: Path, name: str) -> Any:
 def test_every_event_list_of_the_model_has_a_spec(real_fixtures: Path) -> None:
     path = real_fixtures.parent / "reference" / "spapi" / "models" / "financesV0.json"
     if not path.is_file():
-        pytest.skip(f"official models not found next to the fixtures ({path})")
+        unavailable(f"official models not found next to the fixtures ({path})")
     model = json.loads(path.read_text())
     assert set(model["definitions"]["FinancialEvents"]["properties"]) == set(EVENT_LISTS)
 
