@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from importlib.resources import files
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -95,7 +94,18 @@ def fleet_of(context: SandboxContext) -> ProxyFleet:
 
 
 def _captcha_page() -> bytes:
-    return files("shelfscope.sandbox.proxies").joinpath("captcha.html").read_bytes()
+    """The storefront's own robot-check page (image variant), for exits the proxies have burned."""
+    from shelfscope.marketplaces import amazon_marketplace
+    from shelfscope.sandbox.amazon.render_pages import render_captcha
+
+    return render_captcha(
+        market=amazon_marketplace("US"),
+        root="",
+        amzn="proxy-burned-exit",
+        return_to="/",
+        characters="ABCDEF",
+        style="image",
+    )
 
 
 def _product_page(path: str) -> str:
