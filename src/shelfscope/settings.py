@@ -338,14 +338,6 @@ class RanksSettings(BaseModel):
         3, ge=1, le=7, description="Pages of results kept per keyword and run for share-of-voice analysis."
     )
     max_keywords_per_job: int = Field(1000, ge=1, description="Most keywords one tracking job may hold.")
-    archive_dir: Path | None = Field(
-        None, description="Where raw pages are archived. Unset: <data_dir>/archive."
-    )
-    archive_retention_days: int = Field(
-        90,
-        ge=1,
-        description="Archived raw pages older than this are deleted; reparse cannot go back further.",
-    )
 
     @model_validator(mode="after")
     def _ordered_pauses(self) -> RanksSettings:
@@ -404,6 +396,17 @@ class SellerSettings(BaseModel):
     history_months: int = Field(18, ge=1, le=24, description="How far back the first backfill reaches.")
 
 
+class ArchiveSettings(BaseModel):
+    """The raw archive of fetched pages and downloaded documents (:mod:`shelfscope.archive`)."""
+
+    dir: Path | None = Field(None, description="Where raw payloads are archived. Unset: <data_dir>/archive.")
+    retention_days: int = Field(
+        90,
+        ge=1,
+        description="Archived payloads older than this are deleted; reparse cannot go back further.",
+    )
+
+
 class WebSettings(BaseModel):
     """The HTTP server."""
 
@@ -459,6 +462,7 @@ class Settings(BaseSettings):
     events: EventsSettings = Field(default_factory=EventsSettings)
     sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     ranks: RanksSettings = Field(default_factory=RanksSettings)
     seller: SellerSettings = Field(default_factory=SellerSettings)

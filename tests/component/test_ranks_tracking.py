@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select, update
 
 import shelfscope.ranks.tasks  # noqa: F401 - registers the run kind and the due source
+from shelfscope.archive import RawArchive
 from shelfscope.clock import FakeClock
 from shelfscope.db import Database
 from shelfscope.errors import Timeout
@@ -26,10 +27,9 @@ from shelfscope.jobs.models import Run, RunStatus
 from shelfscope.jobs.scheduler import tick
 from shelfscope.platform import Platform
 from shelfscope.ranks import check_runs, jobs
-from shelfscope.ranks.archive import PageArchive
 from shelfscope.ranks.fetcher import EngineFetcher
 from shelfscope.ranks.models import Observation, SerpSnapshot, TrackedKeyword
-from shelfscope.ranks.pages import savings_of
+from shelfscope.ranks.pages import SERP_ARCHIVE, savings_of
 from shelfscope.ranks.reparse import reparse_job
 from shelfscope.sandbox import SandboxServer
 from shelfscope.sandbox.amazon import DEMO_KEYWORDS, asin_ranking, configure, served_log
@@ -164,7 +164,7 @@ def test_scheduled_run_observes_exactly_what_the_sandbox_served(rig: Rig, db: Da
     assert len(logged) == run.result["pages_fetched"] == sum(o.pages_checked for o in observed.values()) // 2
     first = snapshots[0].results["results"][0]
     assert len(first) == 6 and first[4] == 1, "asin, brand, sponsored, rank, page, position"
-    archive = PageArchive.from_settings(rig.platform.settings)
+    archive = RawArchive.from_settings(rig.platform.settings, SERP_ARCHIVE)
     keys = observed[(KEYWORDS[0], BOTTLE)].page_keys
     assert len(keys) == observed[(KEYWORDS[0], BOTTLE)].pages_checked
     assert all(archive.has(key) for key in keys)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from shelfscope.archive import RawArchive
 from shelfscope.clock import FakeClock
 from shelfscope.errors import Blocked, ParseError, ShelfscopeError, Timeout
 from shelfscope.fetch import ClockSleep, FakeClient, FetchEngine, Reply, StaticProxyPool
-from shelfscope.ranks.archive import PageArchive
 from shelfscope.ranks.checker import check_keyword
 from shelfscope.ranks.fetcher import EngineFetcher
 from shelfscope.ranks.pages import LivePageSource, RawPage
@@ -133,7 +133,7 @@ def test_live_pages_go_through_the_engine_which_retries_a_captcha(
         rng=random.Random(3),
         proxies=StaticProxyPool(allow_direct=True),
     )
-    archive = PageArchive(settings.data_dir / "archive")
+    archive = RawArchive(settings.data_dir / "archive")
     with EngineFetcher(engine, asyncio.new_event_loop()) as fetcher:
         source = LivePageSource(fetcher=fetcher, base_url_of={"DE": "https://www.amazon.de"}, archive=archive)
         check = check_keyword(source, marketplace="DE", query="plastikfrei besteck", depth=1)

@@ -20,17 +20,28 @@ from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from shelfscope.archive import RawArchive
 from shelfscope.clock import Clock
 from shelfscope.db import Database, upsert
 from shelfscope.errors import NotFound
 from shelfscope.fetch import Request, Site
 from shelfscope.marketplaces import amazon_marketplace
-from shelfscope.ranks.archive import PageArchive
 from shelfscope.ranks.fetcher import PageFetcher
 from shelfscope.ranks.models import PageCache, PageCacheSavings
 from shelfscope.ranks.storefront import search_url
 
-__all__ = ["LivePageSource", "PageSource", "RawPage", "SharedPageSource", "add_savings", "savings_of"]
+__all__ = [
+    "SERP_ARCHIVE",
+    "LivePageSource",
+    "PageSource",
+    "RawPage",
+    "SharedPageSource",
+    "add_savings",
+    "savings_of",
+]
+
+SERP_ARCHIVE = "amazon-serp"
+"""The archive namespace of raw search pages."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,7 +77,7 @@ class LivePageSource:
     fetcher: PageFetcher
     base_url_of: dict[str, str]
     """Storefront base URL per marketplace code."""
-    archive: PageArchive | None = None
+    archive: RawArchive | None = None
     run_id: int | None = None
     pages_fetched: int = 0
     bytes_fetched: int = 0
@@ -104,7 +115,7 @@ class SharedPageSource:
 
     live: LivePageSource
     db: Database
-    archive: PageArchive
+    archive: RawArchive
     clock: Clock
     workspace_id: int
     window_seconds: float

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from shelfscope.archive import RawArchive
 from shelfscope.errors import NotFound
-from shelfscope.ranks.archive import PageArchive
 from shelfscope.ranks.checker import check_keyword
 from shelfscope.ranks.jobs import get_job
 from shelfscope.ranks.models import Observation, ObservationStatus, TrackedKeyword
 from shelfscope.ranks.observations import CheckTarget, record_check
-from shelfscope.ranks.pages import RawPage
+from shelfscope.ranks.pages import SERP_ARCHIVE, RawPage
 
 if TYPE_CHECKING:
     from shelfscope.platform import Platform
@@ -65,7 +65,7 @@ class ReparseReport:
 class ArchivedPages:
     """A page source serving one check's pages from the archive, in their original order."""
 
-    archive: PageArchive
+    archive: RawArchive
     keys: list[str]
 
     def fetch(self, *, marketplace: str, query: str, page: int) -> RawPage:
@@ -124,7 +124,7 @@ def reparse_job(
             select(TrackedKeyword.id, TrackedKeyword.normalised).where(TrackedKeyword.job_id == job_id)
         )
         queries = {int(keyword_id): str(query) for keyword_id, query in rows}
-    archive = PageArchive.from_settings(platform.settings)
+    archive = RawArchive.from_settings(platform.settings, SERP_ARCHIVE)
     report = ReparseReport()
     for stored in _checks(platform, job_id, since, until):
         report.checks += 1
@@ -142,7 +142,7 @@ def reparse_job(
 def _reparse_one(
     *,
     platform: Platform,
-    archive: PageArchive,
+    archive: RawArchive,
     stored: Observation,
     asins: tuple[str, ...],
     query: str,

@@ -20,17 +20,17 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from shelfscope.archive import RawArchive
 from shelfscope.errors import InvalidInput, ShelfscopeError
 from shelfscope.events import publish_data_changed
 from shelfscope.marketplaces import amazon_marketplace
-from shelfscope.ranks.archive import PageArchive
 from shelfscope.ranks.checker import KeywordCheck, check_keyword
 from shelfscope.ranks.fetcher import EngineFetcher, PageFetcher
 from shelfscope.ranks.jobs import get_job
 from shelfscope.ranks.keywords import list_keywords
 from shelfscope.ranks.models import Observation, ObservationStatus, TrackingJob
 from shelfscope.ranks.observations import CheckTarget, record_check
-from shelfscope.ranks.pages import LivePageSource, SharedPageSource
+from shelfscope.ranks.pages import SERP_ARCHIVE, LivePageSource, SharedPageSource
 from shelfscope.ranks.storefront import storefront_base_url
 
 if TYPE_CHECKING:
@@ -162,7 +162,7 @@ def execute_check(
 
 def _page_source(platform: Platform, job: _Job, run_id: int, fetcher: PageFetcher | None) -> SharedPageSource:
     settings = platform.settings
-    archive = PageArchive.from_settings(settings)
+    archive = RawArchive.from_settings(settings, SERP_ARCHIVE)
     market = amazon_marketplace(job.marketplace)
     live = LivePageSource(
         fetcher=fetcher or EngineFetcher.for_workspace(platform, workspace_id=job.workspace_id),

@@ -13,11 +13,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from shelfscope.archive import RawArchive
 from shelfscope.clock import utcnow
 from shelfscope.jobs import RunContext, register_due_source, register_kind
-from shelfscope.ranks.archive import PageArchive
 from shelfscope.ranks.check_runs import CHECK_KIND
 from shelfscope.ranks.dispatch import dispatch_due_jobs
+from shelfscope.ranks.pages import SERP_ARCHIVE
 from shelfscope.ranks.runner import execute_check
 
 __all__ = ["DUE_SOURCE", "check_job"]
@@ -29,8 +30,8 @@ def check_job(ctx: RunContext) -> dict[str, Any]:
     """Handler of ``ranks.check``."""
     result = execute_check(ctx)
     settings = ctx.platform.settings
-    pruned = PageArchive.from_settings(settings).prune_if_due(
-        now=utcnow(), retention=timedelta(days=settings.ranks.archive_retention_days)
+    pruned = RawArchive.from_settings(settings, SERP_ARCHIVE).prune_if_due(
+        now=utcnow(), retention=timedelta(days=settings.archive.retention_days)
     )
     if pruned:
         ctx.log.info("rank_archive_pruned", pages=pruned)

@@ -1,10 +1,12 @@
-"""The raw-page archive: every fetched search page, gzip-compressed and content-addressed.
+"""The raw archive: fetched pages, report documents and payloads, gzip-compressed and content-addressed.
 
-Pages are kept so that a stored rank can be re-derived when the parser improves
-(``shelfscope ranks reparse``) and so that a "layout changed" failure can be looked at. A page
-is stored under the sha256 of its raw bytes, ``<root>/ab/cd/<sha256>.html.gz``: storing the same
-page twice costs nothing, and a key in a row says exactly which bytes were read. Files older
-than the retention are pruned by their modification time; storing a page again refreshes it.
+Raw bytes are kept so that a stored result can be re-derived when a parser improves
+(``shelfscope ranks reparse``) and so that a "layout changed" failure can be looked at. Each
+feature archives under its own namespace (``<archive dir>/<namespace>``), and a payload is
+stored under the sha256 of its raw bytes, ``<namespace>/ab/cd/<sha256>.gz``: storing the same
+bytes twice costs nothing, and a key in a row says exactly which bytes were read. Files older
+than the retention (``archive.retention_days``) are pruned by their modification time; storing
+a payload again refreshes it.
 
 Writes go to a temporary file that is renamed into place, so a reader never sees half a page
 and two workers storing the same page at once both succeed.
@@ -24,23 +26,27 @@ from pathlib import Path
 from shelfscope.errors import InvalidInput, NotFound
 from shelfscope.settings import Settings
 
-__all__ = ["PRUNE_EVERY", "PageArchive"]
+__all__ = ["PRUNE_EVERY", "RawArchive"]
 
 _KEY = re.compile(r"^[0-9a-f]{64}$")
-_SUFFIX = ".html.gz"
+_NAMESPACE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+_SUFFIX = ".gz"
 _PRUNE_MARKER = ".last-prune"
 PRUNE_EVERY = timedelta(hours=6)
 
 
-class PageArchive:
-    """Content-addressed storage of raw pages under one directory."""
+class RawArchive:
+    """Content-addressed storage of raw payloads under one directory."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> PageArchive:
-        return cls(settings.ranks.archive_dir or settings.data_dir / "archive")
+    def from_settings(cls, settings: Settings, namespace: str) -> RawArchive:
+        """The archive of one feature's payloads, e.g. ``amazon-serp`` or ``spapi-reports``."""
+        if not _NAMESPACE.match(namespace):
+            raise InvalidInput(f"{namespace!r} is not an archive namespace", field="namespace")
+        return cls((settings.archive.dir or settings.data_dir / "archive") / namespace)
 
     @staticmethod
     def key_of(body: bytes) -> str:
@@ -70,12 +76,12 @@ class PageArchive:
         return key
 
     def get(self, key: str) -> bytes:
-        """The raw page stored under ``key``; :class:`NotFound` once pruned (or never stored)."""
+        """The raw bytes stored under ``key``; :class:`NotFound` once pruned (or never stored)."""
         path = self.path_of(key)
         try:
             return gzip.decompress(path.read_bytes())
         except FileNotFoundError:
-            raise NotFound(f"archived page {key} is not in the archive (pruned?)") from None
+            raise NotFound(f"archived payload {key} is not in the archive (pruned?)") from None
 
     def has(self, key: str) -> bool:
         return self.path_of(key).exists()
@@ -85,7 +91,7 @@ class PageArchive:
             yield from self.root.glob(f"??/??/*{_SUFFIX}")
 
     def prune(self, *, older_than: datetime) -> int:
-        """Delete pages last stored before ``older_than``; returns how many were deleted."""
+        """Delete payloads last stored before ``older_than``; returns how many were deleted."""
         cutoff = older_than.timestamp()
         removed = 0
         for path in self._files():
@@ -100,7 +106,7 @@ class PageArchive:
     def prune_if_due(
         self, *, now: datetime, retention: timedelta, every: timedelta = PRUNE_EVERY
     ) -> int | None:
-        """Prune pages older than ``retention`` unless some process did so within ``every``.
+        """Prune payloads older than ``retention`` unless some process did so within ``every``.
 
         A marker file's modification time records the last prune, so every worker sharing the
         archive directory takes part without a schedule of its own. None when not due.
