@@ -33,6 +33,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "shelfscope.jobs.cli",
     "shelfscope.sandbox.cli",
     "shelfscope.ranks.cli",
+    "shelfscope.ranks.cli_alerts",
+    "shelfscope.alerts.cli",
     "shelfscope.fetch.cli",
     "shelfscope.seller.cli",
 )

@@ -24,7 +24,11 @@ from shelfscope.platform import Platform
 __all__ = ["DEMO_SEED_MODULES", "DEMO_WORKSPACE_NAME", "seed_demo"]
 
 DEMO_WORKSPACE_NAME = "Demo shop"
-DEMO_SEED_MODULES: tuple[str, ...] = ()
+DEMO_SEED_MODULES: tuple[str, ...] = (
+    "shelfscope.ranks.demo",
+    "shelfscope.ranks.demo_alerts",
+    "shelfscope.seller.demo",
+)
 
 
 def _first_owner(session: Session) -> int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,6 +25,7 @@ from pydantic_settings import (
 from shelfscope.errors import ConfigError
 
 __all__ = [
+    "AlertsSettings",
     "AuthSettings",
     "BrowserSettings",
     "EventsSettings",
@@ -98,6 +100,14 @@ class JobsSettings(BaseModel):
         30.0,
         ge=0,
         description="How long a stopping worker lets running jobs finish before it hands them back.",
+    )
+    serve_grace_seconds: float = Field(
+        5.0,
+        ge=0,
+        description=(
+            "On Ctrl-C or SIGTERM, how long `shelfscope serve` lets running jobs and open requests "
+            "finish before it exits; unfinished runs go back to the queue."
+        ),
     )
 
     @model_validator(mode="after")
@@ -198,6 +208,30 @@ class BrowserSettings(BaseModel):
     capture_wait_seconds: float = Field(
         10.0, ge=0, description="How long to wait after load for the responses a request asked to capture."
     )
+    sites: list[Literal["amazon", "shopee", "tiktok", "generic"]] = Field(
+        default_factory=list,
+        description=(
+            "Sites always fetched with the browser client, whatever the request asks; Chromium must "
+            "then exist when settings load (serve, worker, scheduler refuse to start without it)."
+        ),
+    )
+    profiles: list[str] = Field(
+        default_factory=list,
+        description="Request profiles (the throttle profile names) always fetched with the browser client.",
+    )
+
+    @model_validator(mode="after")
+    def _chromium_when_forced(self) -> BrowserSettings:
+        # Found at start-up rather than by the first job that needs a rendered page.
+        if (self.sites or self.profiles) and not (
+            shutil.which(self.chromium_path) or Path(self.chromium_path).is_file()
+        ):
+            raise ValueError(
+                f"browser mode is on (sites {self.sites}, profiles {self.profiles}) but Chromium is not at "
+                f"{self.chromium_path!r}: install it (apt-get install chromium) or set "
+                "SHELFSCOPE_FETCH__BROWSER__CHROMIUM_PATH"
+            )
+        return self
 
 
 class FetchSettings(BaseModel):
@@ -285,6 +319,14 @@ class FetchSettings(BaseModel):
     request_log_batch_size: int = Field(
         200, ge=1, le=10000, description="Request-log rows inserted per transaction."
     )
+    maintenance_interval_seconds: int = Field(
+        3600,
+        ge=60,
+        description=(
+            "How often the system 'fetch.maintenance' run prunes the request log and checks every "
+            "workspace's bandwidth thresholds; no schedule needs to be created for it."
+        ),
+    )
     browser: BrowserSettings = Field(
         default_factory=BrowserSettings, description="The browser client (Playwright + system Chromium)."
     )
@@ -338,6 +380,18 @@ class RanksSettings(BaseModel):
         3, ge=1, le=7, description="Pages of results kept per keyword and run for share-of-voice analysis."
     )
     max_keywords_per_job: int = Field(1000, ge=1, description="Most keywords one tracking job may hold.")
+    layout_alert_share: float = Field(
+        0.3,
+        gt=0,
+        le=1,
+        description="Share of a marketplace's recent pages failing to parse that means its layout changed.",
+    )
+    layout_alert_window_hours: float = Field(
+        6.0, gt=0, description="How far back pages count for the layout alert."
+    )
+    layout_alert_min_pages: int = Field(
+        10, ge=1, description="Fewest recent pages before the layout alert can fire."
+    )
 
     @model_validator(mode="after")
     def _ordered_pauses(self) -> RanksSettings:
@@ -391,9 +445,44 @@ class SellerSettings(BaseModel):
     throttle_retries: int = Field(8, ge=0, le=30, description="429 retries of one call before giving up.")
     backoff_base_seconds: float = Field(2.0, ge=0, description="First wait after a 429; doubles each time.")
     backoff_max_seconds: float = Field(300.0, ge=0, description="Longest wait after a 429.")
-    poll_seconds: float = Field(30.0, ge=0, description="Pause between two getReport polls.")
+    poll_seconds: float = Field(
+        30.0, ge=0, description="A report still processing is polled again this much later, by a later run."
+    )
     lookback_hours: int = Field(48, ge=0, description="Daily sync re-reads this much: late finance events.")
+    max_inline_wait_seconds: float = Field(
+        60.0, ge=0, description="Longer rate-limit waits put the window back in the plan instead of sleeping."
+    )
     history_months: int = Field(18, ge=1, le=24, description="How far back the first backfill reaches.")
+
+
+class AlertsSettings(BaseModel):
+    """Alert delivery: webhooks, email over SMTP, cooldowns and the daily digest."""
+
+    smtp_host: str | None = Field(
+        None, description="SMTP server for alert email; unset: email channels fail."
+    )
+    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port (587 STARTTLS, 465 SSL, 25 plain).")
+    smtp_username: str | None = Field(None, description="SMTP login; unset: no authentication.")
+    smtp_password: SecretStr = Field(SecretStr(""), description="SMTP password (never logged).")
+    from_address: str = Field("shelfscope@localhost", description="Sender address of alert email.")
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(
+        "starttls",
+        description="starttls upgrades a plain connection, ssl connects with TLS, none sends plain.",
+    )
+    smtp_timeout_seconds: float = Field(20.0, gt=0, description="Longest wait for the SMTP server.")
+    webhook_timeout_seconds: float = Field(10.0, gt=0, description="Longest wait for a webhook answer.")
+    allow_private_targets: bool = Field(
+        False,
+        description=(
+            "Let webhooks reach loopback and private addresses. Off: only public addresses, so a "
+            "webhook URL cannot probe the internal network. The sandbox mode allows them too."
+        ),
+    )
+    delivery_attempts: int = Field(5, ge=1, le=20, description="Attempts per webhook or email delivery.")
+    default_cooldown_minutes: int = Field(
+        360, ge=1, description="Cooldown of a rule that names none: it fires at most once per subject in it."
+    )
+    digest_hour_utc: int = Field(7, ge=0, le=23, description="Hour (UTC) the daily digest of alerts is sent.")
 
 
 class ArchiveSettings(BaseModel):
@@ -466,6 +555,7 @@ class Settings(BaseSettings):
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     ranks: RanksSettings = Field(default_factory=RanksSettings)
     seller: SellerSettings = Field(default_factory=SellerSettings)
+    alerts: AlertsSettings = Field(default_factory=AlertsSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -101,11 +101,12 @@ async def test_failure_rate_resets_connections(sandbox: SandboxServer) -> None:
 
 async def test_sandbox_starts_a_fleet_and_burned_exits_get_captchas(sandbox: SandboxServer) -> None:
     fleet = fleet_of(sandbox.context)
-    assert len(fleet) == 2
+    assert len(fleet) == 3  # two HTTP proxies and one SOCKS5 proxy
     fleet.burn("proxy-2")
     async with httpx.AsyncClient() as client:
         listing = (await client.get(sandbox.url + "/proxies/")).json()
-        assert [p["name"] for p in listing["proxies"]] == ["proxy-1", "proxy-2"]
+        assert [p["name"] for p in listing["proxies"]] == ["proxy-1", "proxy-2", "socks-1"]
+        assert listing["proxies"][2]["url"].startswith("socks5h://")
         clean = await client.get(sandbox.url + "/proxies/shop/item", headers={})
         burned = await client.get(sandbox.url + "/proxies/shop/item", headers={CAPTCHA_HEADER: "1"})
     assert "productTitle" in clean.text

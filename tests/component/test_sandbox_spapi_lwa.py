@@ -211,8 +211,9 @@ def test_draft_app_without_version_beta_gets_an_error_page(sandbox: Sandbox) -> 
 
 
 def test_registered_app_must_use_its_redirect_uri(sandbox: Sandbox) -> None:
+    application_id = "amzn1.sp.solution.test"
     app = {
-        "application_id": "amzn1.sp.solution.test",
+        "application_id": application_id,
         "client_id": "amzn1.application-oa2-client.test",
         "client_secret": "secret",
         "draft": False,
@@ -222,14 +223,14 @@ def test_registered_app_must_use_its_redirect_uri(sandbox: Sandbox) -> None:
     wrong = sandbox.http.get(
         "/lwa/apps/authorize/consent",
         params={
-            "application_id": app["application_id"],
+            "application_id": application_id,
             "state": "s",
             "redirect_uri": "https://b.example/cb",
         },
     )
     assert wrong.status_code == 400
     right = sandbox.http.get(
-        "/lwa/apps/authorize/consent", params={"application_id": app["application_id"], "state": "s"}
+        "/lwa/apps/authorize/consent", params={"application_id": application_id, "state": "s"}
     )
     assert right.headers["location"].startswith("https://a.example/cb?state=s&")
 

@@ -72,7 +72,7 @@ def test_report_walks_in_queue_in_progress_done_on_the_sandbox_clock(
     assert created.headers["x-amzn-RateLimit-Limit"] == "0.0167"
     assert_matches(models["reports"], "CreateReportResponse", created.json())
     report_id = created.json()["reportId"]
-    seen = []
+    seen: list[str] = []
     for _ in range(40):
         report = seller.get(f"{REPORTS}/reports/{report_id}").json()
         assert_matches(models["reports"], "Report", report)

@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from sp_api.api import Reports
-from sp_api.auth import AccessTokenClient
+from sp_api.api import Reports  # type: ignore[import-untyped]  # ships no type hints
+from sp_api.auth import AccessTokenClient  # type: ignore[import-untyped]
 
 from shelfscope.sandbox.spapi import DEMO_APP, ground_truth
 from tests.component.test_sandbox_spapi_helpers import START, Sandbox, consent_code, sandbox

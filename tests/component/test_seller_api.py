@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -53,7 +54,7 @@ def _connect(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
     callback = consent_redirect(response.json()["url"])
     answer = client.get("/api/amazon/oauth-callback", params=callback, follow_redirects=False)
     assert answer.status_code == 303, answer.text
-    assert answer.headers["location"].startswith("/jobs/")
+    assert answer.headers["location"].startswith("/seller/connections/")
     (connection,) = client.get("/api/v1/seller/connections", headers=headers).json()["items"]
     return dict(connection)
 
@@ -100,6 +101,9 @@ def test_the_callback_state_cannot_be_replayed(sandbox: SellerSandbox, client: T
 def test_ledger_is_filtered_paginated_and_scoped(sandbox: SellerSandbox, client: TestClient) -> None:
     headers = _owner(sandbox, client, "alice@example.com")
     connection = _connect(client, headers)
+    # Two runs: the first requests two reports, the second (once they are ready) downloads them.
+    run_backfill(sandbox.runtime, connection_id=connection["id"], max_windows=2)
+    sandbox.clock.advance(timedelta(minutes=10))
     run_backfill(sandbox.runtime, connection_id=connection["id"], max_windows=2)
     page = client.get("/api/v1/seller/ledger", params={"limit": 5}, headers=headers).json()
     assert page["total"] > 5 and len(page["items"]) == 5

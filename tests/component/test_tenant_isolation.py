@@ -21,6 +21,7 @@ from shelfscope.auth.principal import Role
 from shelfscope.auth.users import create_user
 from shelfscope.auth.workspaces import create_workspace
 from shelfscope.platform import Platform
+from shelfscope.seller.cases import ReimbursementCase
 from shelfscope.seller.models import SellerConnection
 from shelfscope.settings import Settings
 from tests.support import platform_for
@@ -77,6 +78,16 @@ def tenants(platform: Platform, client: TestClient) -> dict[str, Any]:
         "/api/v1/fetch/proxies", json={"name": "exit", "host": "10.0.0.1", "port": 8080}, headers=a
     )
     assert proxy.status_code == 201, proxy.text
+    alert_channel = client.post(
+        "/api/v1/alerts/channels",
+        json={"name": "ops", "kind": "email", "recipients": ["ops@example.com"]},
+        headers=a,
+    )
+    assert alert_channel.status_code == 201, alert_channel.text
+    alert_rule = client.post(
+        f"/api/v1/ranks/jobs/{rank_job.json()['id']}/alert-rules", json={"kind": "not_found"}, headers=a
+    )
+    assert alert_rule.status_code == 201, alert_rule.text
     with platform.db.session() as session:
         dave = create_user(session, email="dave@example.com", password=PASSWORD)
         member = add_member(session, workspace_id=ws_a, user_id=dave.id, role=Role.MEMBER)
@@ -86,11 +97,19 @@ def tenants(platform: Platform, client: TestClient) -> dict[str, Any]:
         seller_connection = SellerConnection(workspace_id=ws_a, region="NA", selling_partner_id="A1ALPHA")
         session.add(seller_connection)
         session.flush()
+        now = platform.clock.now()
+        seller_case = ReimbursementCase(
+            workspace_id=ws_a, connection_id=seller_connection.id, kind="fee_overcharge", case_key="A:SKU",
+            title="only for A", occurred_at=now, eligible_at=now, claim_deadline=now,
+        )  # fmt: skip
+        session.add(seller_case)
+        session.flush()
         ids = {
             "workspace_id": ws_a,
             "member_id": member.id,
             "notification_id": notification.id,
             "connection_id": seller_connection.id,
+            "case_id": seller_case.id,
         }
     ids |= {
         "run_id": run.json()["items"][0]["id"],
@@ -100,6 +119,8 @@ def tenants(platform: Platform, client: TestClient) -> dict[str, Any]:
         "tracking_job_id": rank_job.json()["id"],
         "tracked_keyword_id": rank_keywords.json()["items"][0]["keyword_id"],
         "proxy_id": proxy.json()["id"],
+        "alert_channel_id": alert_channel.json()["id"],
+        "alert_rule_id": alert_rule.json()["id"],
     }
     return {"a": a, "b": _bearer(client, "bob@example.com"), "ids": ids, "workspace_b": ws_b}
 

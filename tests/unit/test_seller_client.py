@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from shelfscope.errors import AuthorizationRevoked, InvalidInput, RateLimited
-from shelfscope.seller.ratelimit import RateLimiter, TokenBucket, UsagePlan
+from shelfscope.seller.ratelimit import BucketWait, RateLimiter, TokenBucket, UsagePlan
 from shelfscope.seller.spapi_client import NextTokenExpired, RetryPolicy, SpapiClient, UnrequestableReport
 
 QUOTA = {
@@ -167,3 +167,16 @@ def test_document_download_sends_no_auth_headers() -> None:
         assert b"".join(chunks) == b"a\tb\n"
         assert content_type == "text/plain; charset=UTF-8"
     assert "x-amz-access-token" not in seen[0]
+
+
+def test_a_long_wait_for_our_own_bucket_defers_instead_of_sleeping() -> None:
+    now = [0.0]
+    limiter = RateLimiter(monotonic=lambda: now[0], speed=2.0)
+    for _ in range(15):  # createReport's burst
+        assert limiter.reserve(1, "createReport", max_wait=10) == 0
+    with pytest.raises(BucketWait) as raised:
+        limiter.reserve(1, "createReport", max_wait=10)
+    # One token a minute, on a clock running twice as fast: 30 limiter seconds, 60 clock seconds.
+    assert raised.value.retry_after == pytest.approx(60 / 1.002, rel=0.01)
+    now[0] += 30.0
+    assert limiter.reserve(1, "createReport", max_wait=10) == 0  # the refused call took no token

@@ -133,3 +133,11 @@ def test_values_are_hashed_in_canonical_form() -> None:
 def test_occurrence_counter_numbers_repeats_per_key() -> None:
     counter = OccurrenceCounter()
     assert [counter.next_index(key) for key in ("a", "b", "a", "a", "b", "c")] == [0, 0, 1, 2, 1, 0]
+
+
+def test_occurrences_are_counted_across_the_compact_store() -> None:
+    counter = OccurrenceCounter()
+    counter.MERGE_EVERY = 4  # merge into the sorted array often
+    keys = [f"row-{n % 7}" for n in range(40)]
+    indexes = [counter.next_index(key) for key in keys]
+    assert indexes == [n // 7 for n in range(40)]

@@ -23,12 +23,26 @@ API_ROUTER_MODULES: tuple[str, ...] = (
     "shelfscope.auth.routes",
     "shelfscope.jobs.routes",
     "shelfscope.alerts.routes",
+    "shelfscope.alerts.routes_channels",
     "shelfscope.events.routes",
     "shelfscope.ranks.routes",
+    "shelfscope.ranks.routes_alerts",
+    "shelfscope.ranks.routes_analysis",
+    "shelfscope.ranks.routes_chart",
     "shelfscope.fetch.routes",
     "shelfscope.seller.routes",
+    "shelfscope.seller.routes_cases",
 )
-PAGE_ROUTER_MODULES: tuple[str, ...] = ("shelfscope.web.pages", "shelfscope.seller.callback")
+PAGE_ROUTER_MODULES: tuple[str, ...] = (
+    "shelfscope.web.pages",
+    "shelfscope.seller.callback",
+    "shelfscope.fetch.pages",
+    "shelfscope.seller.dashboard",
+    "shelfscope.web.vendor",
+    "shelfscope.ranks.dashboard",
+    "shelfscope.ranks.alert_pages",
+    "shelfscope.alerts.pages",
+)
 
 
 def _router(module: str) -> APIRouter:

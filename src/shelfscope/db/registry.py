@@ -16,7 +16,9 @@ MODEL_MODULES: tuple[str, ...] = (
     "shelfscope.jobs.models",
     "shelfscope.alerts.models",
     "shelfscope.ranks.models",
+    "shelfscope.ranks.alert_rules",
     "shelfscope.seller.models",
+    "shelfscope.seller.cases.models",
 )
 
 

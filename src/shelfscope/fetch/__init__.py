@@ -9,6 +9,10 @@ Usage::
     )  # a real search page, or Blocked / RateLimited / Timeout / … - never a block page as data
     await engine.aclose()
 
+A page that only a real browser gets is asked for with ``Request(..., client=ClientKind.BROWSER)``
+(or forced per site with ``fetch.browser.sites``): the same engine then serves it through Chromium
+(:mod:`.client_choice`).
+
 A request passes ``identity → session → proxy → throttle → [client] → block detection → retry →
 stats/usage`` (declared in :mod:`.chain`). Observers subscribe to ``engine.signals``: statistics
 (``engine.stats``) do, and a request log can (one :class:`RequestFinished` per fetch).
@@ -34,7 +38,7 @@ from shelfscope.fetch.failures import (
 )
 from shelfscope.fetch.identities import IDENTITIES, Identity, IdentitySpec
 from shelfscope.fetch.languages import Family, accept_language
-from shelfscope.fetch.models import Device, Mode, Request, Response, Site, Timeouts
+from shelfscope.fetch.models import ClientKind, Device, Mode, Request, Response, Site, Timeouts
 from shelfscope.fetch.policy import Action, RetryPolicy
 from shelfscope.fetch.proxies import DIRECT, Proxy, ProxyPool, StaticProxyPool
 from shelfscope.fetch.sessions import FetchSession, SessionPool
@@ -64,6 +68,7 @@ __all__ = [
     "BreakerState",
     "CircuitBreaker",
     "CircuitOpen",
+    "ClientKind",
     "ClockSleep",
     "ConnectionFailed",
     "DelayRange",

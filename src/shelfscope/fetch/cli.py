@@ -63,7 +63,9 @@ def add(
     provider: Annotated[str, typer.Option(help="bright_data, smartproxy, oxylabs or custom.")] = "custom",
     host: Annotated[str | None, typer.Option(help="Default: the provider's gateway.")] = None,
     port: Annotated[int | None, typer.Option(min=1, max=65535)] = None,
-    scheme: Annotated[str, typer.Option(help="http, https or socks5.")] = "http",
+    scheme: Annotated[
+        str, typer.Option(help="http, https, socks5 or socks5h (the proxy resolves host names).")
+    ] = "http",
     username: Annotated[
         str | None, typer.Option(help="Account username (provider options are added).")
     ] = None,

@@ -24,6 +24,7 @@ from shelfscope.clock import Clock, SystemClock
 from shelfscope.fetch.blocks import BlockDetector
 from shelfscope.fetch.breaker import CircuitBreaker
 from shelfscope.fetch.chain import Handler, Middleware, Stage, compose
+from shelfscope.fetch.client_choice import ClientChoice, RoutingClient
 from shelfscope.fetch.clients.base import FetchClient
 from shelfscope.fetch.coherence import check_identities
 from shelfscope.fetch.exchange import Exchange
@@ -48,6 +49,23 @@ from shelfscope.fetch.timing import Sleep, real_sleep
 from shelfscope.settings import Settings
 
 __all__ = ["FetchEngine"]
+
+
+def _default_client(settings: Settings, *, choice: ClientChoice, start_browser: bool) -> FetchClient:
+    """curl_cffi, with Chromium behind it for the requests routed there (started now or on demand)."""
+    from shelfscope.fetch.clients.curl import CurlClient  # curl_cffi loads only when used
+
+    def make_browser() -> FetchClient:
+        from shelfscope.fetch.clients.browser import BrowserClient  # Playwright loads only when used
+
+        return BrowserClient.from_settings(settings.fetch)
+
+    if start_browser:
+        browser = make_browser()  # a missing Chromium fails here, before the HTTP client opens
+        return RoutingClient(http=CurlClient.from_settings(settings.fetch), choice=choice, browser=browser)
+    return RoutingClient(
+        http=CurlClient.from_settings(settings.fetch), choice=choice, browser_factory=make_browser
+    )
 
 
 class FetchEngine:
@@ -83,9 +101,17 @@ class FetchEngine:
         identities: Sequence[Identity] | None = None,
         detector: BlockDetector | None = None,
         signals: FetchSignals | None = None,
+        browser: bool = False,
     ) -> FetchEngine:
-        """An engine configured by ``settings.fetch``; each keyword replaces one dependency."""
+        """An engine configured by ``settings.fetch``; each keyword replaces one dependency.
+
+        Without a ``client``, requests go through curl_cffi, or through Chromium when they ask for
+        it or settings force it (:mod:`.client_choice`). ``browser=True`` (a feature that knows it
+        needs pages rendered) or a forced site/profile starts the browser client here, so a
+        missing Chromium is a :class:`ConfigError` before any work starts.
+        """
         config = settings.fetch
+        choice = ClientChoice.from_settings(config.browser)
         clock = clock or SystemClock()
         sleep = sleep or real_sleep
         rng = rng or random.Random()  # noqa: S311 - jitter and identity choice, not security
@@ -123,7 +149,7 @@ class FetchEngine:
         signals.connect(stats.observe)
         signals.connect(throttle.observe)
         stages: dict[Stage, Middleware] = {
-            Stage.IDENTITY: IdentityMiddleware(default_locale=config.default_locale),
+            Stage.IDENTITY: IdentityMiddleware(default_locale=config.default_locale, choice=choice),
             Stage.SESSION: SessionMiddleware(sessions=sessions),
             Stage.PROXY: ProxyMiddleware(
                 proxies=proxies or StaticProxyPool(allow_direct=config.allow_direct)
@@ -136,9 +162,7 @@ class FetchEngine:
             Stage.STATS: StatsMiddleware(signals=signals, clock=clock),
         }
         if client is None:
-            from shelfscope.fetch.clients.curl import CurlClient  # curl_cffi loads only when used
-
-            client = CurlClient.from_settings(config)
+            client = _default_client(settings, choice=choice, start_browser=browser or choice.forces_browser)
         return cls(
             client=client,
             stages=stages,

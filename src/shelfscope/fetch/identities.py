@@ -265,25 +265,34 @@ IDENTITIES: tuple[Identity, ...] = (
 
 @dataclass(frozen=True, kw_only=True)
 class IdentitySpec:
-    """What a request needs from an identity: a device class and a language.
+    """What a request needs from an identity: a device class, a language, maybe a real Chromium.
 
     ``accept_language``, when given, is sent verbatim; otherwise it is derived from ``locale``
-    in the chosen browser's own format.
+    in the chosen browser's own format. ``chromium_only`` is set for requests the browser client
+    serves: the page is fetched by Chromium, so the identity must be a Chromium one.
     """
 
     device: Device | None = None
     locale: str = "en-US"
     accept_language: str | None = None
+    chromium_only: bool = False
 
     def language_for(self, identity: Identity) -> str:
         return self.accept_language or accept_language(self.locale, identity.family)
 
 
-def choose_identity(identities: Sequence[Identity], *, device: Device | None, rng: random.Random) -> Identity:
+def choose_identity(
+    identities: Sequence[Identity], *, device: Device | None, rng: random.Random, chromium_only: bool = False
+) -> Identity:
     """A weighted random identity of the wanted device class (any class when None)."""
-    candidates = [identity for identity in identities if device is None or identity.device is device]
+    candidates = [
+        identity
+        for identity in identities
+        if (device is None or identity.device is device) and (identity.is_chromium or not chromium_only)
+    ]
     if not candidates:
-        raise InvalidInput(f"no identity for device {device}", field="device")
+        what = f"{'a Chromium ' if chromium_only else ''}identity for device {device or 'any'}"
+        raise InvalidInput(f"no {what}", field="device")
     return rng.choices(candidates, weights=[identity.weight for identity in candidates])[0]
 
 

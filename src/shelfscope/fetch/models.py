@@ -26,6 +26,7 @@ from shelfscope.settings import FetchSettings
 
 __all__ = [
     "RESERVED_HEADERS",
+    "ClientKind",
     "Device",
     "Header",
     "Mode",
@@ -80,6 +81,13 @@ class Mode(StrEnum):
     FETCH = "fetch"
 
 
+class ClientKind(StrEnum):
+    """Which client fetches a request: plain HTTP (curl_cffi) or a real Chromium page."""
+
+    HTTP = "http"
+    BROWSER = "browser"
+
+
 class Device(StrEnum):
     DESKTOP = "desktop"
     MOBILE = "mobile"
@@ -131,7 +139,8 @@ class Request:
     ``expected_page`` names the page type the caller asked for (``"serp"``, ``"product"``): a page
     of another type served in its place is treated as a block. ``profile`` picks the throttle's
     delay range. ``timeouts`` and ``max_body_bytes`` default to the engine's settings. ``run_id``
-    and ``meta`` travel into the request log untouched.
+    and ``meta`` travel into the request log untouched. ``client`` asks for the browser (or plain
+    HTTP) path; None lets the engine decide (:mod:`shelfscope.fetch.client_choice`).
     """
 
     url: str
@@ -151,6 +160,7 @@ class Request:
     max_body_bytes: int | None = None
     run_id: str | None = None
     meta: Mapping[str, object] = field(default_factory=dict)
+    client: ClientKind | None = None
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.url)
@@ -162,6 +172,12 @@ class Request:
         object.__setattr__(self, "method", method)
         object.__setattr__(self, "site", Site(self.site))
         object.__setattr__(self, "mode", Mode(self.mode))
+        if self.client is not None:
+            if self.client not in set(ClientKind):
+                raise InvalidInput(f"client is 'http' or 'browser', not {self.client!r}", field="client")
+            object.__setattr__(self, "client", ClientKind(self.client))
+            if self.client is ClientKind.BROWSER and self.method != "GET":
+                raise InvalidInput("the browser client navigates: GET requests only", field="client")
         object.__setattr__(self, "headers", _normalise_headers(self.headers))
         if self.max_body_bytes is not None and self.max_body_bytes < 1:
             raise InvalidInput("max_body_bytes must be positive", field="max_body_bytes")

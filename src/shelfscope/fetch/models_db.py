@@ -8,6 +8,9 @@
   ``fetch_log.retention_days``. Bandwidth per provider per day is a query over it.
 * :class:`UsageThreshold`: a user's MB/day limit for one provider; ``last_alerted_on`` makes the
   alert fire at most once per day.
+* :class:`MaintenanceTimer`: when the system ``fetch.maintenance`` run is next due. It is a
+  platform-wide row, not a workspace schedule, so retention and threshold checks happen without
+  anyone creating a schedule (:mod:`shelfscope.fetch.maintenance`).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from shelfscope.auth.vault import register_encrypted_column
 from shelfscope.clock import utcnow
 from shelfscope.db import Base, BigIntPK, TimestampMixin
 
-__all__ = ["ProxyConfig", "RequestLogEntry", "UsageThreshold"]
+__all__ = ["MaintenanceTimer", "ProxyConfig", "RequestLogEntry", "UsageThreshold"]
 
 _WORKSPACE_FK = "workspaces.id"
 
@@ -97,3 +100,11 @@ class UsageThreshold(Base):
     provider: Mapped[str] = mapped_column(String(20))
     mb_per_day: Mapped[int] = mapped_column(Integer)
     last_alerted_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class MaintenanceTimer(Base):
+    __tablename__ = "fetch_maintenance_timers"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_run_at: Mapped[datetime]
+    last_run_id: Mapped[int | None] = mapped_column(BigInteger, default=None)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -35,12 +36,13 @@ __all__ = [
     "proxies_query",
     "record_test",
     "set_enabled",
+    "split_proxy_url",
     "test_connection",
     "update_proxy",
     "workspace_pool",
 ]
 
-_SCHEMES = {"http", "https", "socks5"}
+_SCHEMES = {"http", "https", "socks5", "socks5h"}
 _EDITABLE = {
     "name",
     "host",
@@ -125,6 +127,26 @@ def create_proxy(
     session.add(proxy)
     session.flush()
     return proxy
+
+
+def split_proxy_url(url: str) -> dict[str, Any]:
+    """A custom proxy URL (``socks5://user:pass@host:1080``) as :func:`create_proxy` arguments."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        raise InvalidInput("the proxy URL's port is not a number between 1 and 65535", field="url") from None
+    if parts.scheme not in _SCHEMES or not parts.hostname or port is None:
+        raise InvalidInput(
+            "a proxy URL looks like http://host:port or socks5://user:pass@host:port", field="url"
+        )
+    return {
+        "scheme": parts.scheme,
+        "host": parts.hostname,
+        "port": port,
+        "username": unquote(parts.username) if parts.username else None,
+        "password": unquote(parts.password) if parts.password else None,
+    }
 
 
 def proxies_query(*, workspace_id: int) -> Select[Any]:

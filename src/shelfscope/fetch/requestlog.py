@@ -108,6 +108,8 @@ def log_query(
     provider: str | None = None,
     host: str | None = None,
     run_id: str | None = None,
+    status: int | None = None,
+    proxy_id: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> Select[Any]:
@@ -119,6 +121,8 @@ def log_query(
         RequestLogEntry.provider: provider,
         RequestLogEntry.host: host,
         RequestLogEntry.run_id: run_id,
+        RequestLogEntry.status: status,
+        RequestLogEntry.proxy_id: proxy_id,
     }
     for column, value in filters.items():
         if value is not None:

@@ -135,6 +135,8 @@ def list_requests(
     provider: Annotated[str | None, Query(max_length=20)] = None,
     host: Annotated[str | None, Query(max_length=255)] = None,
     run_id: Annotated[str | None, Query(max_length=64)] = None,
+    status: Annotated[int | None, Query(ge=100, le=599)] = None,
+    proxy_id: Annotated[str | None, Query(max_length=64)] = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> Page[RequestLogOut]:
@@ -145,6 +147,8 @@ def list_requests(
         provider=provider,
         host=host,
         run_id=run_id,
+        status=status,
+        proxy_id=proxy_id,
         since=since,
         until=until,
     )

@@ -37,7 +37,7 @@ class ProxyCreate(BaseModel):
     provider: Provider = Provider.CUSTOM
     host: str | None = Field(None, max_length=255, description="Default: the provider's gateway.")
     port: int | None = Field(None, ge=1, le=65535)
-    scheme: str = Field("http", pattern=r"^(http|https|socks5)$")
+    scheme: str = Field("http", pattern=r"^(http|https|socks5h?)$")
     username: str | None = Field(None, max_length=255)
     password: str | None = Field(None, max_length=500)
     country: str | None = Field(None, pattern=_COUNTRY)
@@ -54,7 +54,7 @@ class ProxyUpdate(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=80)
     host: str | None = Field(None, max_length=255)
     port: int | None = Field(None, ge=1, le=65535)
-    scheme: str | None = Field(None, pattern=r"^(http|https|socks5)$")
+    scheme: str | None = Field(None, pattern=r"^(http|https|socks5h?)$")
     username: str | None = Field(None, max_length=255)
     password: str | None = Field(None, max_length=500, description="Empty string: remove the password.")
     country: str | None = Field(None, pattern=_COUNTRY)

@@ -137,7 +137,9 @@ class SessionPool:
         return session.retired
 
     def _create(self, *, key: str, spec: IdentitySpec, now: datetime) -> FetchSession:
-        identity = choose_identity(self._identities, device=spec.device, rng=self._rng)
+        identity = choose_identity(
+            self._identities, device=spec.device, rng=self._rng, chromium_only=spec.chromium_only
+        )
         return FetchSession(
             id=f"{self._prefix}-{next(self._numbers)}",
             key=key,

@@ -159,6 +159,10 @@ class ConsumerHandle:
         """Replace worker threads that died; call now and then from the owning thread."""
         self._consumer.check_worker_health()
 
+    def stop_taking(self) -> None:
+        """Take no further messages; running handlers go on (returns at once)."""
+        self._consumer.stop_flag.set()
+
     def stop(self) -> None:
         """Stop taking messages and wait for running handlers, up to the shutdown timeout."""
         self._consumer.stop(graceful=True)

@@ -37,6 +37,8 @@ Handler = Callable[["RunContext"], "dict[str, Any] | None"]
 TASK_MODULES: tuple[str, ...] = (
     "shelfscope.jobs.demo",
     "shelfscope.ranks.tasks",
+    "shelfscope.ranks.demo",
+    "shelfscope.alerts.tasks",
     "shelfscope.fetch.tasks",
     "shelfscope.seller.tasks",
 )

@@ -66,6 +66,10 @@ class SchedulerLoop:
         self._thread = threading.Thread(target=self.run_forever, name="shelfscope-scheduler", daemon=True)
         self._thread.start()
 
+    def request_stop(self) -> None:
+        """Ask the loop to stop after its current tick, without waiting for it."""
+        self._stop.set()
+
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
         if self._thread is not None:

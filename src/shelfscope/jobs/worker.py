@@ -39,9 +39,19 @@ def make_runner(platform: Platform, *, worker: str, in_flight: InFlight) -> RunR
 class WorkerPool:
     """``concurrency`` threads executing runs from the platform's queue."""
 
-    def __init__(self, platform: Platform, *, concurrency: int, worker: str | None = None) -> None:
+    def __init__(
+        self,
+        platform: Platform,
+        *,
+        concurrency: int,
+        worker: str | None = None,
+        shutdown_timeout: float | None = None,
+    ) -> None:
         self.platform = platform
         self.concurrency = concurrency
+        self.shutdown_timeout = (
+            platform.settings.jobs.shutdown_timeout_seconds if shutdown_timeout is None else shutdown_timeout
+        )
         self.worker = worker or default_worker_id()
         self.in_flight = InFlight()
         self._consumer: ConsumerHandle | None = None
@@ -51,7 +61,7 @@ class WorkerPool:
         queue = self.platform.queue
         queue.bind_runner(make_runner(self.platform, worker=self.worker, in_flight=self.in_flight))
         self._consumer = queue.create_consumer(
-            workers=self.concurrency, shutdown_timeout=self.platform.settings.jobs.shutdown_timeout_seconds
+            workers=self.concurrency, shutdown_timeout=self.shutdown_timeout
         )
         self._consumer.start()
         log.info("worker_started", worker=self.worker, concurrency=self.concurrency)
@@ -59,6 +69,11 @@ class WorkerPool:
     def supervise(self) -> None:
         if self._consumer is not None:
             self._consumer.supervise()
+
+    def stop_taking(self) -> None:
+        """Take no new runs from now on; running handlers go on until :meth:`stop`."""
+        if self._consumer is not None:
+            self._consumer.stop_taking()
 
     def stop(self) -> list[int]:
         """Let running handlers finish (up to the shutdown timeout), then hand back what is left."""

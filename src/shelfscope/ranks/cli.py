@@ -1,5 +1,6 @@
 """Rank tracking commands. ``serp parse`` runs the SERP parser on saved pages; ``ranks …`` manages
-tracking jobs (:mod:`.cli_jobs`), checks one-off and reparses the archive (:mod:`.cli_check`).
+tracking jobs (:mod:`.cli_jobs`), checks one-off and reparses the archive (:mod:`.cli_check`),
+and prints the analyses and exports (:mod:`.cli_analysis`).
 
 ``shelfscope serp parse FILE… --marketplace DE --json`` prints one JSON object per file, one per
 line (JSON Lines), in the shape ``{"file", "page_type", "block_kind", "marketplace", "query",
@@ -92,6 +93,12 @@ def _ranks_commands() -> None:
     """Attach the ``ranks`` commands once, however often :func:`register` is called."""
     if ranks_app.registered_groups:
         return
+    from shelfscope.ranks.cli_analysis import (
+        competition_command,
+        export_command,
+        share_of_voice_command,
+        stats_command,
+    )
     from shelfscope.ranks.cli_check import check, reparse
     from shelfscope.ranks.cli_jobs import jobs_app, keywords_app
 
@@ -99,6 +106,10 @@ def _ranks_commands() -> None:
     ranks_app.add_typer(keywords_app, name="keywords")
     ranks_app.command("check")(check)
     ranks_app.command("reparse")(reparse)
+    ranks_app.command("stats")(stats_command)
+    ranks_app.command("share-of-voice")(share_of_voice_command)
+    ranks_app.command("competition")(competition_command)
+    ranks_app.command("export")(export_command)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ScalarSelect, Select, func, select
 from sqlalchemy.orm import Session
 
 from shelfscope.errors import InvalidInput
 from shelfscope.ranks.jobs import get_job
-from shelfscope.ranks.keywords import get_keyword, list_keywords
+from shelfscope.ranks.keywords import get_keyword
 from shelfscope.ranks.models import Observation, ObservationStatus, TrackedKeyword, TrackingJob
 
 __all__ = [
@@ -122,20 +122,40 @@ def _tracked_asin(job: TrackingJob, asin: str | None) -> str:
     return wanted
 
 
-def _latest(job_id: int, asin: str, *, healthy: bool, keep: int) -> Select[Any]:
-    """The ``keep`` newest observations per keyword (only healthy ones if asked), with their order."""
-    order = func.row_number().over(
-        partition_by=Observation.keyword_id, order_by=(Observation.observed_at.desc(), Observation.id.desc())
-    )
-    inner = select(Observation.id.label("id"), order.label("n")).where(
-        Observation.job_id == job_id, Observation.asin == asin
+def _newest(
+    workspace_id: int, job_id: int, asin: str, *, healthy: bool, skip: int
+) -> ScalarSelect[int | None]:
+    """The id of the ``skip``-th newest observation of the outer query's keyword (a correlated
+    subquery: one short backwards walk of the history index per keyword, whatever the history's
+    length)."""
+    query = select(Observation.id).where(
+        Observation.workspace_id == workspace_id,
+        Observation.job_id == job_id,
+        Observation.keyword_id == TrackedKeyword.id,
+        Observation.asin == asin,
     )
     if healthy:
-        inner = inner.where(Observation.status.in_(_HEALTHY))
-    ranked = inner.subquery()
-    return (
-        select(Observation, ranked.c.n).join(ranked, ranked.c.id == Observation.id).where(ranked.c.n <= keep)
+        query = query.where(Observation.status.in_(_HEALTHY))
+    ordered = query.order_by(Observation.observed_at.desc(), Observation.id.desc()).limit(1).offset(skip)
+    return ordered.correlate(TrackedKeyword).scalar_subquery()
+
+
+def _extreme(
+    workspace_id: int, job_id: int, asin: str, *, since: datetime, worst: bool
+) -> ScalarSelect[int | None]:
+    """Best (lowest) or worst organic rank of the outer query's keyword since ``since``: a range
+    of the covering history index, read without touching the table."""
+    rank = func.max(Observation.organic_rank) if worst else func.min(Observation.organic_rank)
+    query = select(rank).where(
+        Observation.workspace_id == workspace_id,
+        Observation.job_id == job_id,
+        Observation.keyword_id == TrackedKeyword.id,
+        Observation.asin == asin,
+        Observation.observed_at >= since,
+        Observation.status == ObservationStatus.OK.value,
+        Observation.organic_rank.is_not(None),
     )
+    return query.correlate(TrackedKeyword).scalar_subquery()
 
 
 def keyword_statuses(
@@ -147,39 +167,49 @@ def keyword_statuses(
     now: datetime,
     window_days: int = 30,
 ) -> list[KeywordStatus]:
-    """One row per keyword of the job, in the order the keywords were added."""
+    """One row per keyword of the job, in the order the keywords were added.
+
+    Two queries whatever the history's size: per keyword, the ids of the last observation and
+    of the last two healthy ones plus the window's best and worst rank (correlated subqueries
+    that each read a few entries of ``ix_rank_observations_history``), then those rows by id.
+    """
     job = get_job(session, workspace_id=workspace_id, job_id=job_id)
     chosen = _tracked_asin(job, asin)
-    keywords = list_keywords(session, workspace_id=workspace_id, job_id=job_id)
-    last = {
-        row[0].keyword_id: row[0] for row in session.execute(_latest(job.id, chosen, healthy=False, keep=1))
-    }
-    healthy: dict[int, list[Observation]] = {}
-    for row in session.execute(_latest(job.id, chosen, healthy=True, keep=2)):
-        healthy.setdefault(row[0].keyword_id, []).append(row[0])
-    extremes = _extremes(session, job.id, chosen, since=now - timedelta(days=window_days))
-    return [
-        _status(kw, chosen, last.get(kw.id), healthy.get(kw.id, []), extremes.get(kw.id)) for kw in keywords
-    ]
-
-
-def _extremes(session: Session, job_id: int, asin: str, *, since: datetime) -> dict[int, tuple[int, int]]:
+    since = now - timedelta(days=window_days)
+    scope = (workspace_id, job.id, chosen)
     rows = session.execute(
-        select(Observation.keyword_id, func.min(Observation.organic_rank), func.max(Observation.organic_rank))
-        .where(
-            Observation.job_id == job_id,
-            Observation.asin == asin,
-            Observation.status == ObservationStatus.OK.value,
-            Observation.organic_rank.is_not(None),
-            Observation.observed_at >= since,
+        select(
+            TrackedKeyword,
+            _newest(*scope, healthy=False, skip=0),
+            _newest(*scope, healthy=True, skip=0),
+            _newest(*scope, healthy=True, skip=1),
+            _extreme(*scope, since=since, worst=False),
+            _extreme(*scope, since=since, worst=True),
         )
-        .group_by(Observation.keyword_id)
-    )
-    return {
-        keyword_id: (best, worst)
-        for keyword_id, best, worst in rows
-        if best is not None and worst is not None
-    }
+        .where(TrackedKeyword.workspace_id == workspace_id, TrackedKeyword.job_id == job.id)
+        .order_by(TrackedKeyword.id)
+    ).all()
+    wanted = {obs_id for row in rows for obs_id in row[1:4] if obs_id is not None}
+    found = _observations_by_id(session, workspace_id, sorted(wanted))
+    statuses = []
+    for keyword, last_id, current_id, previous_id, best, worst in rows:
+        healthy = [found[i] for i in (current_id, previous_id) if i is not None]
+        extremes = (best, worst) if best is not None and worst is not None else None
+        last = found.get(last_id) if last_id is not None else None
+        statuses.append(_status(keyword, chosen, last, healthy, extremes))
+    return statuses
+
+
+_ID_CHUNK = 500
+
+
+def _observations_by_id(session: Session, workspace_id: int, ids: list[int]) -> dict[int, Observation]:
+    found: dict[int, Observation] = {}
+    for start in range(0, len(ids), _ID_CHUNK):
+        chunk = ids[start : start + _ID_CHUNK]
+        query = select(Observation).where(Observation.workspace_id == workspace_id, Observation.id.in_(chunk))
+        found.update((obs.id, obs) for obs in session.scalars(query))
+    return found
 
 
 def _status(
@@ -189,7 +219,6 @@ def _status(
     healthy: list[Observation],
     extremes: tuple[int, int] | None,
 ) -> KeywordStatus:
-    healthy.sort(key=lambda obs: (obs.observed_at, obs.id), reverse=True)
     current = healthy[0] if healthy else None
     previous = healthy[1] if len(healthy) > 1 else None
     change, delta = (None, None)

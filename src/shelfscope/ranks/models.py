@@ -142,8 +142,20 @@ class Observation(Base):
     __tablename__ = "rank_observations"
     __table_args__ = (
         UniqueConstraint("job_id", "keyword_id", "marketplace", "asin", "run_id"),
-        # History of one keyword and ASIN over time, and the latest status per keyword.
-        Index("ix_rank_observations_history", "job_id", "keyword_id", "asin", "observed_at"),
+        # History of one keyword and ASIN, newest first (paged and counted), and per keyword the
+        # latest (healthy) checks and the window's best/worst rank. ``id`` settles ties in time;
+        # ``status`` and ``organic_rank`` make the keyword table's lookups index-only.
+        Index(
+            "ix_rank_observations_history",
+            "workspace_id",
+            "job_id",
+            "keyword_id",
+            "asin",
+            "observed_at",
+            "id",
+            "status",
+            "organic_rank",
+        ),
         Index("ix_rank_observations_workspace_id_job_id", "workspace_id", "job_id", "observed_at"),
         Index("ix_rank_observations_run_id", "run_id"),
     )

@@ -7,7 +7,8 @@ for a random time in the job's delay range (not in sandbox mode), watching for c
 
 How it ends: every keyword checked → succeeded; some failed → ``partial``, naming each failed
 keyword and why; none succeeded at all → the first failure is raised, so the job system retries
-the run with backoff (transient errors) or fails it (permanent ones).
+the run with backoff (transient errors) or fails it (permanent ones). Either way the job's alert
+rules are evaluated first (:mod:`.alert_eval`), on the healthy observations only.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from shelfscope.archive import RawArchive
 from shelfscope.errors import InvalidInput, ShelfscopeError
 from shelfscope.events import publish_data_changed
 from shelfscope.marketplaces import amazon_marketplace
+from shelfscope.ranks.alert_eval import evaluate_run_alerts
 from shelfscope.ranks.checker import KeywordCheck, check_keyword
 from shelfscope.ranks.fetcher import EngineFetcher, PageFetcher
 from shelfscope.ranks.jobs import get_job
@@ -157,6 +159,7 @@ def execute_check(
         if fetcher is None:
             source.live.fetcher.close()
     publish_data_changed(platform.bus, workspace_id=job.workspace_id, entity="rank_jobs", ids=[job.id])
+    evaluate_run_alerts(platform, workspace_id=job.workspace_id, job_id=job.id, run_id=ctx.run_id)
     return _finish(ctx, job, tally, source)
 
 

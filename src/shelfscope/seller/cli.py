@@ -1,8 +1,11 @@
 """Seller account commands: ``seller connections list`` and ``seller backfill --sandbox``.
 
 ``shelfscope seller backfill --sandbox --months 18 --json`` prints ``{"windows": {kind: {status:
-n}}, "rows_ingested": {kind: n}, "duplicates_skipped", "cases_found", "ground_truth": {"rows",
-"cases"}}``. Run it twice with the same ``SHELFSCOPE_DATA_DIR`` and the second run ingests nothing.
+n}}, "rows_ingested": {kind: n}, "duplicates_skipped", "reconciliation": {"settlement_lines",
+"reconciled", "unreconciled"}, "cases_found", "ground_truth": {"rows", "cases"}}``. Settlement
+windows come in two kinds, ``settlement`` (reports, last ~90 days) and ``settlement_groups``
+(older periods from Finances event groups); both fill the ledger's ``settlement`` rows. Run it
+twice with the same ``SHELFSCOPE_DATA_DIR`` and the second run ingests nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from sqlalchemy import select
 
 from shelfscope.cli_support import cli_platform, cli_settings, console, print_json
 from shelfscope.errors import InvalidInput
+from shelfscope.seller.cli_cases import cases_app, ledger_app
 from shelfscope.seller.models import SellerConnection
 from shelfscope.seller.sandbox_run import sandbox_backfill
 
@@ -23,6 +27,8 @@ __all__ = ["register", "seller_app"]
 seller_app = typer.Typer(help="Amazon seller accounts: connections, backfill, ledger.", no_args_is_help=True)
 connections_app = typer.Typer(help="Amazon seller connections.", no_args_is_help=True)
 seller_app.add_typer(connections_app, name="connections")
+seller_app.add_typer(cases_app, name="cases")
+seller_app.add_typer(ledger_app, name="ledger")
 
 
 @connections_app.command("list")
@@ -77,6 +83,8 @@ def backfill(
     for kind, statuses in sorted(summary["windows"].items()):
         console.print(f"{kind}: {statuses} rows +{summary['rows_ingested'].get(kind, 0)}")
     console.print(f"duplicates skipped: {summary['duplicates_skipped']}")
+    truth = summary["ground_truth"]["cases"]
+    console.print(f"cases found: {summary['cases_found']} (the sandbox planted {truth})")
 
 
 def register(app: typer.Typer) -> None:

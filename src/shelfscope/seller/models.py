@@ -109,6 +109,11 @@ class BackfillWindow(Base):
     status: Mapped[str] = mapped_column(String(16), default=WindowStatus.PLANNED.value)
     report_id: Mapped[str | None] = mapped_column(String(64))
     document_id: Mapped[str | None] = mapped_column(String(255))
+    generated_at: Mapped[datetime | None]
+    """The report's processingEndTime: the moment its data is as of (the ledger's 18 months
+    reach back from there)."""
+    archive_keys: Mapped[list[Any]] = mapped_column(default=list)
+    """Raw-archive keys (``spapi-reports``) of the documents this window ingested, in order."""
     rows_ingested: Mapped[int] = mapped_column(default=0)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
@@ -125,6 +130,7 @@ class LedgerEntry(Base):
     __table_args__ = (
         UniqueConstraint("connection_id", "source", "entry_key"),
         Index("ix_seller_ledger_browse", "workspace_id", "source", "event_time"),
+        Index("ix_seller_ledger_reconciliation", "connection_id", "reconciliation_key"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -146,6 +152,8 @@ class LedgerEntry(Base):
     amount_type: Mapped[str | None] = mapped_column(String(100))
     reference_id: Mapped[str | None] = mapped_column(String(100))
     reconciliation_key: Mapped[str | None] = mapped_column(String(200))
+    reconciled_entry_id: Mapped[int | None] = mapped_column(index=True)
+    """On a settlement line: the financial-event row for the same money (counted there, once)."""
     summary: Mapped[bool] = mapped_column(default=False)
     raw: Mapped[dict[str, Any]] = mapped_column(default=dict)
     window_id: Mapped[int | None]

@@ -13,7 +13,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["USAGE_PLANS", "RateLimiter", "TokenBucket", "UsagePlan"]
+from shelfscope.errors import RateLimited
+
+__all__ = ["USAGE_PLANS", "BucketWait", "RateLimiter", "TokenBucket", "UsagePlan"]
+
+
+class BucketWait(RateLimited):
+    """Our own bucket for an operation is empty for longer than a worker should sleep; the
+    request did not go out. ``retry_after`` is in clock seconds."""
+
+    code = "rate_limit_wait"
 
 
 @dataclass(frozen=True)
@@ -47,10 +56,18 @@ class TokenBucket:
         self._at = now
 
     def reserve(self, now: float) -> float:
-        self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
-        self._at = now
+        self._refill(now)
         self._tokens -= 1.0
         return 0.0 if self._tokens >= 0 else -self._tokens / self.rate
+
+    def wait(self, now: float) -> float:
+        """How long :meth:`reserve` would make the caller wait, without taking a token."""
+        self._refill(now)
+        return 0.0 if self._tokens >= 1.0 else (1.0 - self._tokens) / self.rate
+
+    def _refill(self, now: float) -> None:
+        self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
+        self._at = now
 
     def drain(self) -> None:
         """Amazon said 429: whatever we believed, the bucket is empty now."""
@@ -77,11 +94,29 @@ class RateLimiter:
             bucket = self._buckets[key] = TokenBucket(UsagePlan(plan.rate * self._speed, plan.burst), now=now)
         return bucket
 
-    def reserve(self, connection_id: int, operation: str) -> float:
-        """Take a token; the seconds to wait before the call may go out (0 when one was there)."""
+    @property
+    def speed(self) -> float:
+        """How many clock seconds one limiter second is (the sandbox's fast clock)."""
+        return self._speed
+
+    def reserve(self, connection_id: int, operation: str, *, max_wait: float | None = None) -> float:
+        """Take a token; the seconds to wait before the call may go out (0 when one was there).
+
+        With ``max_wait``, a longer wait takes no token and raises :class:`BucketWait` whose
+        ``retry_after`` (in clock seconds) says when to come back: a worker thread should not
+        sit out createReport's one-token-a-minute refill for a whole backlog.
+        """
         with self._lock:
             now = self._monotonic()
-            return self._bucket((connection_id, operation), now).reserve(now)
+            bucket = self._bucket((connection_id, operation), now)
+            if max_wait is not None:
+                wait = bucket.wait(now)
+                if wait > max_wait:
+                    raise BucketWait(
+                        f"{operation}: our bucket for it refills in {wait:.0f} s; the work waits in the plan",
+                        retry_after=wait * self._speed,
+                    )
+            return bucket.reserve(now)
 
     def observed_rate(self, connection_id: int, operation: str, header: str | None) -> None:
         """Adopt the ``x-amzn-RateLimit-Limit`` rate Amazon applied, when it sent one."""

@@ -17,6 +17,11 @@ knows, so the key is built from what both state:
   Promotions keep only ``Promotion``: the settlement writes ``Principal``/``Shipping`` where the
   event writes a ``PromotionType``, and the two vocabularies do not match.
 
+Inventory reimbursements are spelled differently on the two sides: the settlement file writes
+``FBA Inventory Reimbursement/WAREHOUSE_LOST`` (and sometimes the order of a returned unit), the
+AdjustmentEvent only its ``AdjustmentType`` under the generic category. In the key both become
+``other-transaction/WAREHOUSE_LOST`` with no order id.
+
 The key does not make pairs unique: two units of one SKU shipped in one order carry the same
 Principal on the same day. Matching must therefore be a multiset match (count per key on each
 side), never a dictionary lookup. Events without a posted date (ServiceFee events) have no key;
@@ -33,6 +38,8 @@ from shelfscope.seller.row_identity import canonical_text
 __all__ = ["EVENT_LIST_AMOUNT_TYPES", "PROMOTION", "amount_type", "reconciliation_key"]
 
 PROMOTION = "Promotion"
+_ADJUSTMENT_CATEGORY = "other-transaction"
+_REIMBURSEMENT_CATEGORIES = frozenset({"FBA Inventory Reimbursement", _ADJUSTMENT_CATEGORY})
 
 EVENT_LIST_AMOUNT_TYPES = {
     "ItemChargeList": "ItemPrice",
@@ -76,4 +83,7 @@ def reconciliation_key(
     if posted_at is None or amount_type is None or amount is None or currency is None:
         return None
     day = posted_at.date().isoformat()
+    category, _, description = amount_type.partition("/")
+    if category in _REIMBURSEMENT_CATEGORIES and description:
+        amount_type, order_id = f"{_ADJUSTMENT_CATEGORY}/{description}", None
     return "|".join((order_id or "-", day, amount_type, canonical_text(amount) or "0", currency.upper()))

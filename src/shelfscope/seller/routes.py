@@ -12,7 +12,8 @@ from shelfscope.api.deps import AdminDep, PlatformDep, SessionDep, ViewerDep
 from shelfscope.api.pagination import IdPath, Page, PageParamsDep, paginate
 from shelfscope.seller import connections
 from shelfscope.seller.backfill.plan import kind_status
-from shelfscope.seller.models import LedgerEntry, SellerConnection
+from shelfscope.seller.exports import ledger_filters, ledger_query
+from shelfscope.seller.models import SellerConnection
 from shelfscope.seller.oauth import consent_url
 from shelfscope.seller.runtime import runtime_for
 from shelfscope.seller.schemas import (
@@ -113,22 +114,10 @@ def ledger(
     since: Annotated[datetime | None, Query(description="Event time from (inclusive).")] = None,
     until: Annotated[datetime | None, Query(description="Event time before (exclusive).")] = None,
 ) -> Page[LedgerEntryOut]:
-    query = select(LedgerEntry).where(LedgerEntry.workspace_id == principal.workspace_id)
-    for column, value in (
-        (LedgerEntry.source, source),
-        (LedgerEntry.marketplace_id, marketplace_id),
-        (LedgerEntry.sku, sku),
-        (LedgerEntry.order_id, order_id),
-    ):
-        if value is not None:
-            query = query.where(column == value)
-    if since is not None:
-        query = query.where(LedgerEntry.event_time >= since)
-    if until is not None:
-        query = query.where(LedgerEntry.event_time < until)
-    rows, total = paginate(
-        session, query.order_by(LedgerEntry.event_time.desc(), LedgerEntry.id.desc()), page
+    filters = ledger_filters(
+        source=source, marketplace_id=marketplace_id, sku=sku, order_id=order_id, since=since, until=until
     )
+    rows, total = paginate(session, ledger_query(workspace_id=principal.workspace_id, filters=filters), page)
     return Page[LedgerEntryOut](
         items=[LedgerEntryOut.model_validate(row) for row in rows],
         total=total,

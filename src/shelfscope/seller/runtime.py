@@ -104,6 +104,7 @@ class SellerRuntime:
                 base_seconds=settings.backoff_base_seconds,
                 max_seconds=settings.backoff_max_seconds,
             ),
+            max_wait=settings.max_inline_wait_seconds,
         )
 
     def mark_reauth_needed(self, *, connection_id: int, workspace_id: int, reason: str) -> None:

@@ -27,7 +27,9 @@ from shelfscope.sandbox.registry import load_simulators
 from shelfscope.sandbox.spapi.truth import ground_truth
 from shelfscope.sandbox.spapi.world import spapi_world
 from shelfscope.seller.backfill.plan import plan_backfill, windows_by_status
-from shelfscope.seller.backfill.runner import TRANSIENT_RETRY, Progress, run_backfill
+from shelfscope.seller.backfill.runner import TRANSIENT_RETRY, Progress, drive_backfill
+from shelfscope.seller.cases import detect_after_sync
+from shelfscope.seller.ledger_reconcile import reconciliation_status
 from shelfscope.seller.models import BackfillWindow, LedgerEntry, SellerConnection
 from shelfscope.seller.oauth import complete_consent, consent_url
 from shelfscope.seller.runtime import SellerRuntime
@@ -81,34 +83,56 @@ def _run(
             assert stored is not None
             plan_backfill(session, stored, now=platform.clock.now(), months=months)
         before = _rows_by_source(platform, connection.id)
-        summary = run_backfill(runtime, connection_id=connection.id, progress=progress)
-        if summary.errors:
+
+        def wait(delay: timedelta) -> None:
+            time.sleep(delay.total_seconds() / clock.speed)
+
+        summary = drive_backfill(runtime, connection_id=connection.id, wait=wait, progress=progress)
+        if summary.errors or summary.open_windows:
             # A fast clock can outrun Finances NextTokens (25 sandbox minutes); windows that hit
             # that were put back for later. Take them again on a calmer clock.
             clock.set_speed(min(speed, _CALM_SPEED))
             clock.advance(TRANSIENT_RETRY + timedelta(minutes=1))
-            retried = run_backfill(runtime, connection_id=connection.id, progress=progress)
-            summary.ingested.add(retried.ingested)
-            summary.errors = retried.errors
+            retried = drive_backfill(runtime, connection_id=connection.id, wait=wait, progress=progress)
+            summary.merge(retried)
         after = _rows_by_source(platform, connection.id)
     finally:
         runtime.close()
+    world = spapi_world(server.context)
     with platform.db.session() as session:
         windows = windows_by_status(session, connection_id=connection.id)
-        start, end = session.execute(
+        reconciliation = reconciliation_status(session, connection_id=connection.id)
+        oldest = session.scalars(
+            select(BackfillWindow)
+            .where(BackfillWindow.connection_id == connection.id, BackfillWindow.kind == "inventory_ledger")
+            .order_by(BackfillWindow.window_start)
+        ).all()
+    truth = ground_truth(
+        world,
+        region="NA",
+        start=oldest[0].window_start,
+        end=oldest[-1].window_end,
+        as_of=platform.clock.now(),
+        # When the oldest ledger report was generated (its processingEndTime).
+        ledger_reach_from=oldest[0].generated_at,
+    )
+    # The backfill's Finances windows stop 48 hours short of the plan (late events): count
+    # them over their own span.
+    with platform.db.session() as session:
+        first, last = session.execute(
             select(func.min(BackfillWindow.window_start), func.max(BackfillWindow.window_end)).where(
-                BackfillWindow.connection_id == connection.id, BackfillWindow.kind == "inventory_ledger"
+                BackfillWindow.connection_id == connection.id, BackfillWindow.kind == "financial_events"
             )
         ).one()
-    truth = ground_truth(
-        spapi_world(server.context), region="NA", start=start, end=end, as_of=platform.clock.now()
-    )
+    finances = ground_truth(world, region="NA", start=first, end=last, as_of=platform.clock.now())
+    truth.rows["financial_events"] = finances.rows["financial_events"]
     return {
         "windows": windows,
         "rows_ingested": {kind: after.get(kind, 0) - before.get(kind, 0) for kind in sorted(after)},
         "ledger_rows": after,
         "duplicates_skipped": summary.ingested.duplicates,
-        "cases_found": 0,
+        "reconciliation": reconciliation.as_json(),
+        "cases_found": _cases_found(platform, connection.id),
         "errors": summary.errors,
         "ground_truth": truth.summary(),
     }
@@ -150,3 +174,9 @@ def _rows_by_source(platform: Platform, connection_id: int) -> dict[str, int]:
             .group_by(LedgerEntry.source)
         )
         return {source: int(count) for source, count in session.execute(query)}
+
+
+def _cases_found(platform: Platform, connection_id: int) -> int:
+    """Cases the rules find in the ledger now (detection is idempotent: nothing is duplicated)."""
+    result = detect_after_sync(platform, connection_id=connection_id)
+    return result.found if result is not None else 0

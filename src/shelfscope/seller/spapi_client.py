@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -84,7 +85,10 @@ class SpapiClient:
         sleep: Callable[[float], None],
         policy: RetryPolicy | None = None,
         rng: random.Random | None = None,
+        max_wait: float | None = None,
     ) -> None:
+        """``max_wait``: the longest wait for our own rate-limit bucket that is slept through;
+        past it the call raises :class:`RateLimited` (``retry_after`` set) without going out."""
         self._connection_id = connection_id
         self._base_url = base_url.rstrip("/")
         self._access_token = access_token
@@ -93,6 +97,7 @@ class SpapiClient:
         self._sleep = sleep
         self._policy = policy or RetryPolicy()
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not a secret
+        self._max_wait = max_wait
 
     # The core --------------------------------------------------------------------------------
 
@@ -109,7 +114,7 @@ class SpapiClient:
         refreshed = False
         throttled = server_errors = 0
         while True:
-            self._wait(self._limiter.reserve(self._connection_id, operation))
+            self._wait(self._limiter.reserve(self._connection_id, operation, max_wait=self._max_wait))
             response = self._send(method, path, params=params, json=json, token=self._access_token(refreshed))
             if response.status_code < 300:
                 self._limiter.observed_rate(
@@ -208,6 +213,15 @@ class SpapiClient:
 
     def list_financial_events(self, params: Mapping[str, Any]) -> bytes:
         return self.call("listFinancialEvents", "GET", "/finances/v0/financialEvents", params=params).content
+
+    def list_financial_event_groups(self, params: Mapping[str, Any]) -> bytes:
+        return self.call(
+            "listFinancialEventGroups", "GET", "/finances/v0/financialEventGroups", params=params
+        ).content
+
+    def list_financial_events_by_group(self, group_id: str, params: Mapping[str, Any]) -> bytes:
+        path = f"/finances/v0/financialEventGroups/{quote(group_id, safe='')}/financialEvents"
+        return self.call("listFinancialEventsByGroupId", "GET", path, params=params).content
 
     def marketplace_participations(self) -> bytes:
         return self.call(

@@ -34,6 +34,10 @@ _ERRORS: dict[int, tuple[type[ShelfscopeError], str]] = {
     CurlECode.BAD_CONTENT_ENCODING: (IncompleteBody, "body could not be decompressed"),
 }
 
+# libcurl's wording when a SOCKS5 proxy refuses the credentials (RFC 1929) or offers no method
+# the client can use; the code alone (CURLE_PROXY) does not tell a bad password from a bad reply.
+_AUTH_REJECTED = ("User was rejected by the SOCKS5 server", "No authentication method was acceptable")
+
 
 def translate_curl_error(exc: CurlError, *, url: str, proxied: bool = False) -> ShelfscopeError:
     """The shelfscope error for a curl failure on ``url`` (the caller raises it ``from exc``).
@@ -43,6 +47,8 @@ def translate_curl_error(exc: CurlError, *, url: str, proxied: bool = False) -> 
     error_type, what = _ERRORS.get(int(exc.code), (UpstreamUnavailable, "transfer failed"))
     if proxied and exc.code == CurlECode.COULDNT_CONNECT:
         error_type, what = ProxyFailed, "proxy refused the connection"
+    if error_type is ProxyFailed and any(text in str(exc) for text in _AUTH_REJECTED):
+        what = "proxy rejected the credentials"
     message = f"{url}: {what} (curl {int(exc.code)})"
     if error_type is InvalidInput:
         return InvalidInput(message, field="url")

@@ -4,12 +4,14 @@ It turns the request's device and language into an :class:`IdentitySpec`. The lo
 order: the request's own ``locale``, the default locale of its Amazon marketplace (from
 :mod:`shelfscope.marketplaces`, so an Amazon.de visitor asks for German), or the engine's
 default. The session middleware then finds or creates a session whose identity fits the spec,
-so the identity is chosen once per session and stays coherent for its life.
+so the identity is chosen once per session and stays coherent for its life. A request the
+browser client will serve asks for a Chromium identity (:mod:`shelfscope.fetch.client_choice`).
 """
 
 from __future__ import annotations
 
 from shelfscope.fetch.chain import Handler
+from shelfscope.fetch.client_choice import ClientChoice
 from shelfscope.fetch.exchange import Exchange
 from shelfscope.fetch.identities import IdentitySpec
 from shelfscope.fetch.models import Request, Response, Site
@@ -28,8 +30,9 @@ def locale_for(request: Request, *, default: str) -> str:
 
 
 class IdentityMiddleware:
-    def __init__(self, *, default_locale: str = "en-US") -> None:
+    def __init__(self, *, default_locale: str = "en-US", choice: ClientChoice | None = None) -> None:
         self._default_locale = default_locale
+        self._choice = choice or ClientChoice()
 
     async def __call__(self, exchange: Exchange, call_next: Handler) -> Response:
         request = exchange.request
@@ -37,5 +40,6 @@ class IdentityMiddleware:
             device=request.device,
             locale=locale_for(request, default=self._default_locale),
             accept_language=request.accept_language,
+            chromium_only=self._choice.wants_browser(request),
         )
         return await call_next(exchange)

@@ -16,8 +16,10 @@ from shelfscope.fetch.sessions import SessionPool
 __all__ = ["SessionMiddleware", "session_key"]
 
 
-def session_key(request: Request, *, device: str | None, language: str) -> str:
-    return "|".join((request.site, request.marketplace or request.host, device or "any", language))
+def session_key(request: Request, *, device: str | None, language: str, browser: bool = False) -> str:
+    """Requests with equal keys may share a visitor; browser visitors are kept apart from HTTP ones."""
+    parts = (request.site, request.marketplace or request.host, device or "any", language)
+    return "|".join((*parts, "browser") if browser else parts)
 
 
 class SessionMiddleware:
@@ -26,6 +28,11 @@ class SessionMiddleware:
 
     async def __call__(self, exchange: Exchange, call_next: Handler) -> Response:
         spec = exchange.require_spec()
-        key = session_key(exchange.request, device=spec.device, language=spec.accept_language or spec.locale)
+        key = session_key(
+            exchange.request,
+            device=spec.device,
+            language=spec.accept_language or spec.locale,
+            browser=spec.chromium_only,
+        )
         exchange.session = self._sessions.acquire(key=key, spec=spec, prefer=exchange.session)
         return await call_next(exchange)

@@ -1,4 +1,4 @@
-"""A real HTTP forward proxy on loopback, with the faults real proxy fleets have.
+"""A real forward proxy on loopback (HTTP or SOCKS5), with the faults real proxy fleets have.
 
 Scrapers meet proxies that ask for credentials (407), answer slowly, drop or reset connections,
 and die for good in the middle of a batch. :class:`ForwardProxy` reproduces each of those on
@@ -6,11 +6,15 @@ and die for good in the middle of a batch. :class:`ForwardProxy` reproduces each
 
 * plain HTTP: an absolute-URI request (``GET http://host/path HTTP/1.1``) is forwarded in
   origin form, one request per connection (``Connection: close`` both ways);
-* HTTPS: ``CONNECT host:port`` opens a byte tunnel (one counted request per tunnel).
+* HTTPS: ``CONNECT host:port`` opens a byte tunnel (one counted request per tunnel);
+* SOCKS5 (``protocol="socks5"``, :mod:`.socks`): RFC 1928 ``CONNECT`` to an IPv4, IPv6 or
+  domain-name destination (``socks5h://`` clients send the name), with RFC 1929
+  username/password auth when credentials are set; one counted request per tunnel.
 
 ``upstream`` sends every request to one address whatever host it names (the sandbox), which is
 how ``www.amazon.com`` through the proxy reaches the simulator. ``extra_headers`` are added to
-forwarded plain requests, so a simulator can tell which proxy a request came through.
+forwarded plain requests, so a simulator can tell which proxy a request came through (tunnels
+carry bytes they cannot change). ``destinations`` keeps the latest targets as clients named them.
 Behaviour is plain attributes (:class:`ProxyBehaviour`), changeable while running from any thread.
 """
 
@@ -22,13 +26,17 @@ import contextlib
 import random
 import socket
 import struct
+from collections import deque
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+from shelfscope.sandbox.proxies.socks import serve_socks5
 
 __all__ = ["ForwardProxy", "ProxyBehaviour", "ProxyCounters"]
 
 _MAX_HEAD = 64 * 1024
 _HOP_HEADERS = {"proxy-authorization", "proxy-connection", "connection", "keep-alive"}
+_PROTOCOLS = {"http": "http", "socks5": "socks5h"}  # protocol -> the URL scheme clients use
 
 
 @dataclass(kw_only=True)
@@ -58,7 +66,10 @@ class ProxyCounters:
 
 
 class ForwardProxy:
-    """One proxy; ``await start()`` binds a free port on 127.0.0.1, ``await stop()`` closes it."""
+    """One proxy; ``await start()`` binds a free port on 127.0.0.1, ``await stop()`` closes it.
+
+    ``protocol`` is ``http`` (forwarding and CONNECT) or ``socks5``.
+    """
 
     def __init__(
         self,
@@ -67,23 +78,33 @@ class ForwardProxy:
         behaviour: ProxyBehaviour | None = None,
         upstream: tuple[str, int] | None = None,
         seed: int = 0,
+        protocol: str = "http",
     ) -> None:
+        if protocol not in _PROTOCOLS:
+            raise ValueError(f"proxy protocol must be one of {sorted(_PROTOCOLS)}, not {protocol!r}")
         self.name = name
+        self.protocol = protocol
         self.behaviour = behaviour or ProxyBehaviour()
         self.upstream = upstream
         self.counters = ProxyCounters()
+        self.destinations: deque[str] = deque(maxlen=1000)
         self.dead = False
         self._rng = random.Random(seed)  # noqa: S311 - fault injection, not security
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._handlers: set[asyncio.Task[None]] = set()
         self.port = 0
 
     @property
     def url(self) -> str:
-        """``http://[user:pass@]127.0.0.1:port``."""
+        """``http://[user:pass@]127.0.0.1:port``, or ``socks5h://…`` for a SOCKS5 proxy."""
+        return self.url_for(_PROTOCOLS[self.protocol])
+
+    def url_for(self, scheme: str) -> str:
+        """The proxy URL with ``scheme`` (``socks5`` or ``socks5h`` for a SOCKS5 proxy)."""
         b = self.behaviour
         auth = f"{b.username}:{b.password}@" if b.username is not None else ""
-        return f"http://{auth}127.0.0.1:{self.port}"
+        return f"{scheme}://{auth}127.0.0.1:{self.port}"
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
@@ -94,6 +115,7 @@ class ForwardProxy:
         self._close_listener()
         for writer in list(self._writers):
             writer.close()
+        await self._finish_handlers()
         if self._server is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 1.0)
@@ -106,6 +128,17 @@ class ForwardProxy:
         for writer in list(self._writers):
             _reset(writer)
 
+    async def _finish_handlers(self) -> None:
+        """Let open connections end, then cancel what is left (a tunnel whose far end stays
+        open), so no handler outlives the proxy."""
+        handlers = list(self._handlers)
+        if not handlers:
+            return
+        _done, pending = await asyncio.wait(handlers, timeout=1.0)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
     def _close_listener(self) -> None:
         if self._server is not None:
             self._server.close()
@@ -114,7 +147,8 @@ class ForwardProxy:
         c, b = self.counters, self.behaviour
         return {
             "name": self.name,
-            "url": f"http://127.0.0.1:{self.port}",
+            "protocol": self.protocol,
+            "url": f"{_PROTOCOLS[self.protocol]}://127.0.0.1:{self.port}",
             "auth": b.username is not None,
             "dead": self.dead,
             "requests": c.requests,
@@ -128,6 +162,10 @@ class ForwardProxy:
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._writers.add(writer)
+        task = asyncio.current_task()
+        if task is not None:
+            self._handlers.add(task)
+            task.add_done_callback(self._handlers.discard)
         try:
             await self._serve_one(reader, writer)
         except (
@@ -146,29 +184,45 @@ class ForwardProxy:
         if self.dead:
             _reset(writer)
             return
+        if self.protocol == "socks5":
+            await serve_socks5(self, reader, writer)
+            return
         head = await reader.readuntil(b"\r\n\r\n")
         self.counters.bytes_in += len(head)
         method, target, headers = _parse_head(head)
         if not self._authorised(headers):
             self.counters.auth_failures += 1
-            await self._send(writer, _status(407, "Proxy Authentication Required", proxy_auth=True))
+            await self.send(writer, _status(407, "Proxy Authentication Required", proxy_auth=True))
             return
+        self.destinations.append(target)
+        if not await self.admit(writer):
+            return
+        if method == "CONNECT":
+            await self._tunnel(target, reader, writer)
+        else:
+            await self._forward(method, target, headers, reader, writer)
+
+    async def admit(self, writer: asyncio.StreamWriter) -> bool:
+        """Count one authorised request and apply the faults: dies after N, latency, failure
+        rate. False: the request was failed here (connection killed, closed or reset)."""
         self.counters.requests += 1
         b = self.behaviour
         if b.die_after is not None and self.counters.requests > b.die_after:
             self.kill()
-            return
+            return False
         if b.latency > 0:
             await asyncio.sleep(b.latency)
         if b.failure_rate > 0 and self._rng.random() < b.failure_rate:
             self.counters.injected_failures += 1
             if b.failure_mode == "reset":
                 _reset(writer)
-            return
-        if method == "CONNECT":
-            await self._tunnel(target, reader, writer)
-        else:
-            await self._forward(method, target, headers, reader, writer)
+            return False
+        return True
+
+    def credentials_match(self, username: str, password: str) -> bool:
+        """Whether ``username``/``password`` are this proxy's (always True without auth)."""
+        b = self.behaviour
+        return b.username is None or (username == b.username and password == (b.password or ""))
 
     def _authorised(self, headers: list[tuple[str, str]]) -> bool:
         b = self.behaviour
@@ -178,21 +232,22 @@ class ForwardProxy:
         given = next((v for k, v in headers if k.lower() == "proxy-authorization"), "")
         return given.strip() == f"Basic {expected}"
 
-    def _address(self, host: str, port: int) -> tuple[str, int]:
+    def address(self, host: str, port: int) -> tuple[str, int]:
+        """Where a request for ``host:port`` really goes: the upstream when one is set."""
         return self.upstream if self.upstream is not None else (host, port)
 
     async def _tunnel(self, target: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         host, _, port = target.rpartition(":")
         try:
-            up_reader, up_writer = await asyncio.open_connection(*self._address(host.strip("[]"), int(port)))
+            up_reader, up_writer = await asyncio.open_connection(*self.address(host.strip("[]"), int(port)))
         except (OSError, ValueError):
-            await self._send(writer, _status(502, "Bad Gateway"))
+            await self.send(writer, _status(502, "Bad Gateway"))
             return
         self.counters.tunnels += 1
-        await self._send(writer, b"HTTP/1.1 200 Connection established\r\n\r\n")
+        await self.send(writer, b"HTTP/1.1 200 Connection established\r\n\r\n")
         try:
             await asyncio.gather(
-                self._pipe(reader, up_writer, inbound=True), self._pipe(up_reader, writer, inbound=False)
+                self.relay(reader, up_writer, inbound=True), self.relay(up_reader, writer, inbound=False)
             )
         finally:
             await _close(up_writer)
@@ -207,17 +262,17 @@ class ForwardProxy:
     ) -> None:
         parts = urlsplit(target)
         if parts.scheme != "http" or not parts.hostname:
-            await self._send(writer, _status(400, "Bad Request"))
+            await self.send(writer, _status(400, "Bad Request"))
             return
         length = int(next((v for k, v in headers if k.lower() == "content-length"), "0") or 0)
         body = await reader.readexactly(length) if length else b""
         self.counters.bytes_in += len(body)
         try:
             up_reader, up_writer = await asyncio.open_connection(
-                *self._address(parts.hostname, parts.port or 80)
+                *self.address(parts.hostname, parts.port or 80)
             )
         except OSError:
-            await self._send(writer, _status(502, "Bad Gateway"))
+            await self.send(writer, _status(502, "Bad Gateway"))
             return
         path = parts.path or "/"
         if parts.query:
@@ -231,11 +286,12 @@ class ForwardProxy:
         try:
             up_writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
             await up_writer.drain()
-            await self._pipe(up_reader, writer, inbound=False)
+            await self.relay(up_reader, writer, inbound=False)
         finally:
             await _close(up_writer)
 
-    async def _pipe(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, *, inbound: bool) -> None:
+    async def relay(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, *, inbound: bool) -> None:
+        """Copy ``source`` to ``sink`` until EOF, counting bytes (``inbound``: from the client)."""
         try:
             while chunk := await source.read(65536):
                 if inbound:
@@ -250,7 +306,7 @@ class ForwardProxy:
             with contextlib.suppress(Exception):
                 sink.write_eof()
 
-    async def _send(self, writer: asyncio.StreamWriter, payload: bytes) -> None:
+    async def send(self, writer: asyncio.StreamWriter, payload: bytes) -> None:
         self.counters.bytes_out += len(payload)
         writer.write(payload)
         await writer.drain()

@@ -1,7 +1,8 @@
 """The ``proxies`` simulator: a fleet of local forward proxies plus a storefront to reach through them.
 
-The sandbox starts ``count`` :class:`ForwardProxy` instances on free loopback ports while it runs
-(the simulator's lifespan), each forwarding every request to the sandbox itself. The fleet is in
+The sandbox starts ``count`` HTTP and ``socks`` SOCKS5 :class:`ForwardProxy` instances on free
+loopback ports while it runs (the simulator's lifespan), each forwarding every request to the
+sandbox itself. The fleet is in
 the context state (``context.state_for("proxies")["fleet"]``) so tests and the selftest change
 behaviour, kill proxies and read counters through :class:`ProxyFleet`.
 
@@ -40,12 +41,16 @@ _STATE = "proxies"
 
 
 class ProxyFleet:
-    """The running proxies of one sandbox, by name (``proxy-1`` …)."""
+    """The running proxies of one sandbox, by name (``proxy-1`` … then ``socks-1`` …)."""
 
-    def __init__(self, *, count: int, upstream: tuple[str, int] | None = None) -> None:
+    def __init__(self, *, count: int, socks: int = 0, upstream: tuple[str, int] | None = None) -> None:
         self.proxies = [
             ForwardProxy(name=f"proxy-{n}", behaviour=ProxyBehaviour(exit_country="US"), seed=n)
             for n in range(1, count + 1)
+        ]
+        self.proxies += [
+            ForwardProxy(name=f"socks-{n}", behaviour=ProxyBehaviour(), seed=100 + n, protocol="socks5")
+            for n in range(1, socks + 1)
         ]
         self.upstream = upstream
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -143,12 +148,13 @@ def create_proxies_app(context: SandboxContext) -> ASGIApp:
     )
 
 
-def proxies_simulator(*, count: int = DEFAULT_PROXY_COUNT) -> Simulator:
-    """The simulator with ``count`` proxies (the selftest asks for its own number)."""
+def proxies_simulator(*, count: int = DEFAULT_PROXY_COUNT, socks: int = 0) -> Simulator:
+    """The simulator with ``count`` HTTP and ``socks`` SOCKS5 proxies (the selftest asks for
+    its own number of HTTP ones)."""
 
     @asynccontextmanager
     async def lifespan(context: SandboxContext) -> AsyncIterator[None]:
-        fleet = ProxyFleet(count=count)
+        fleet = ProxyFleet(count=count, socks=socks)
         state = context.state_for(_STATE)
         await fleet.start(upstream=state.get("upstream"))
         state["fleet"] = fleet
@@ -162,8 +168,8 @@ def proxies_simulator(*, count: int = DEFAULT_PROXY_COUNT) -> Simulator:
         name="proxies",
         title="Forward proxies",
         description=(
-            "Local HTTP forward proxies (plain and CONNECT) with Basic auth, latency, failure rate "
-            "and dies-after-N; a storefront page that turns into a CAPTCHA for burned exits."
+            "Local HTTP forward proxies (plain and CONNECT) and SOCKS5 proxies, with auth, latency, "
+            "failure rate and dies-after-N; a storefront page that turns into a CAPTCHA for burned exits."
         ),
         mount="/proxies",
         factory=create_proxies_app,
@@ -172,4 +178,4 @@ def proxies_simulator(*, count: int = DEFAULT_PROXY_COUNT) -> Simulator:
 
 
 def register(registry: SimulatorRegistry) -> None:
-    registry.register(proxies_simulator())
+    registry.register(proxies_simulator(socks=1))

@@ -5,16 +5,23 @@ must end up with exactly these numbers. Kinds are named like the seller parsers'
 Counts use the very selections the documents are rendered from (:mod:`~.history.queries`):
 
 - ``inventory_ledger``, ``reimbursements``, ``customer_returns``: report rows of the region in
-  ``[start, end]`` (the ledger reaches back 18 months from ``as_of`` at most);
+  ``[start, end]``. The ledger reaches back 18 months from when a report is generated; rows a
+  report showed stay in a client's ledger after they age out of Amazon's, so the reach is
+  measured from ``ledger_reach_from`` (when the oldest window's report was generated), which
+  defaults to ``as_of`` (and may lie after it when a later process's sandbox clock restarted
+  earlier in the day);
 - ``orders``: All Orders rows by purchase date, every marketplace of the region;
 - ``fee_preview``: the current snapshot, one row per listed SKU (the window does not apply);
-- ``settlement``: lines (summary lines included) of the settlement reports getReports can list:
-  created in the window and in the 90 days before ``as_of``;
+- ``settlement``: every settlement period that ended at or after ``start`` and whose report was
+  generated before ``end`` (so closed in the window): its summary line plus one line per sum.
+  Recent periods are read from their reports, older ones (no longer listed by getReports) from
+  their Finances event group and its events: the same rows either way;
 - ``financial_events``: money lines posted in ``[start, end)`` and visible at ``as_of``; the
   window ends at most two minutes before ``as_of``, as listFinancialEvents allows.
 
 A planted case counts once it is due (30 days after an unreimbursed loss, 45 after a refund
-without return, at a reversal) and its evidence lies in the window; fee cases always count.
+without return, at a reversal) and its evidence lies in the window (for a loss: within the
+ledger's reach, as a report must show its row); fee cases always count.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from typing import Any
 
 from shelfscope.sandbox.context import SandboxContext
 from shelfscope.sandbox.spapi.history import queries
-from shelfscope.sandbox.spapi.history.model import CaseKind, PlantedCase
+from shelfscope.sandbox.spapi.history.model import CaseKind, PlantedCase, SettlementPeriod
 from shelfscope.sandbox.spapi.history.seller import SellerHistory
 from shelfscope.sandbox.spapi.world import SpapiWorld, spapi_world
 
@@ -104,10 +111,28 @@ def _sums(pairs: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
     return dict(totals)
 
 
-def _kinds(
+def _settled(
     history: SellerHistory, *, start: datetime, end: datetime, as_of: datetime
+) -> list[SettlementPeriod]:
+    created_before = min(end, as_of)
+    return [
+        period
+        for period in history.settlements.between(start, created_before)
+        if period.end >= start and period.report_created_at < created_before
+    ]
+
+
+def _kinds(
+    history: SellerHistory,
+    *,
+    start: datetime,
+    end: datetime,
+    as_of: datetime,
+    ledger_reach_from: datetime,
 ) -> dict[str, KindTruth]:
-    ledger = queries.ledger_events(history, start=start, end=end, as_of=as_of)
+    # What the reports showed when generated: 18 months back from the oldest one's generation.
+    reach = max(start, ledger_reach_from - queries.LEDGER_HISTORY)
+    ledger = history.ledger.between(reach, min(end, as_of), inclusive_end=True)
     paid = queries.reimbursements(history, start=start, end=end, as_of=as_of)
     returned = queries.returns(history, start=start, end=end, as_of=as_of)
     orders = queries.orders_by_purchase(
@@ -115,7 +140,7 @@ def _kinds(
     )
     shipped = [item for item in orders if item.status_at(as_of)[0] == "Shipped"]
     fees = queries.fee_preview_products(history, marketplace_ids=history.marketplace_ids)
-    settled = queries.listed_settlements(history, start=start, end=end, as_of=as_of)
+    settled = _settled(history, start=start, end=end, as_of=as_of)
     lines = queries.money_lines(
         history, posted_after=start, posted_before=min(end, as_of - _FINANCES_LAG), as_of=as_of
     )
@@ -154,13 +179,19 @@ def _kinds(
 
 
 def _cases(
-    history: SellerHistory, *, start: datetime, end: datetime, as_of: datetime
+    history: SellerHistory, *, start: datetime, end: datetime, as_of: datetime, ledger_reach_from: datetime
 ) -> tuple[PlantedCase, ...]:
+    # A loss is evidenced by its inventory-ledger row, which no report shows past the ledger's reach.
+    reach = max(start, ledger_reach_from - queries.LEDGER_HISTORY)
     return tuple(
         case
         for case in history.cases
         if case.kind is CaseKind.FEE_OUT_OF_LINE
-        or (case.due_at <= as_of and start <= case.occurred_at <= end)
+        or (
+            case.due_at <= as_of
+            and start <= case.occurred_at <= end
+            and (case.kind is not CaseKind.LOST_OR_DAMAGED_NOT_REIMBURSED or case.occurred_at >= reach)
+        )
     )
 
 
@@ -171,10 +202,12 @@ def ground_truth(
     start: datetime | None = None,
     end: datetime | None = None,
     as_of: datetime | None = None,
+    ledger_reach_from: datetime | None = None,
 ) -> GroundTruth:
     """The truth of ``region`` for ``[start, end]`` as known at ``as_of`` (default: sandbox now).
 
-    Defaults: ``end`` = ``as_of``, ``start`` = 18 months before ``end``.
+    Defaults: ``end`` = ``as_of``, ``start`` = 18 months before ``end``, ``ledger_reach_from`` =
+    ``as_of`` (see the module docstring).
     """
     world = source if isinstance(source, SpapiWorld) else spapi_world(source)
     history = world.history(region)
@@ -187,6 +220,14 @@ def ground_truth(
         start=first,
         end=last,
         as_of=moment,
-        rows=_kinds(history, start=first, end=last, as_of=moment),
-        cases=_cases(history, start=first, end=last, as_of=moment),
+        rows=_kinds(
+            history,
+            start=first,
+            end=last,
+            as_of=moment,
+            ledger_reach_from=ledger_reach_from or moment,
+        ),
+        cases=_cases(
+            history, start=first, end=last, as_of=moment, ledger_reach_from=ledger_reach_from or moment
+        ),
     )

@@ -1,8 +1,11 @@
 """How each fetch style fills a window: report lifecycle, settlement listing, Finances paging.
 
 Reports: create → poll → getReportDocument just before the download (its URL lives five
-minutes) → stream, decompress, decode and parse → ingest. CANCELLED means "no data"; FATAL is
-usually throttling or a cooldown, so it is retried later (30 min, then 4 h by default).
+minutes) → stream, decompress, decode and parse → ingest. A report still queued or processing
+is never waited for in a worker thread: the window keeps its report id, goes back to the plan
+with ``next_attempt_at`` one poll interval later, and a later run (the scheduler tick queues
+one) polls it again. CANCELLED means "no data"; FATAL is usually throttling or a cooldown, so
+it is retried later (30 min, then 4 h by default).
 Finances: NextToken pages with the same arguments, back to back; an expired token restarts the
 window (keys are deterministic, so nothing doubles); InvalidInput halves the page size, because
 Amazon answers it for pages over 10 MB.
@@ -14,18 +17,19 @@ from datetime import timedelta
 from typing import Any
 
 from shelfscope.errors import InvalidInput, TransientError
-from shelfscope.seller.backfill.windows import SETTLEMENT_LISTING_SPAN, Fetch, kind_plan
+from shelfscope.seller.backfill.documents import download_report
+from shelfscope.seller.backfill.settlement import event_groups_window, settlement_listing_window
+from shelfscope.seller.backfill.windows import Fetch, kind_plan
 from shelfscope.seller.backfill.work import WindowWork
 from shelfscope.seller.finances import FinanceContext, parse_financial_events
 from shelfscope.seller.models import WindowStatus
-from shelfscope.seller.reports import ReportContext, parse_report_document
+from shelfscope.seller.ratelimit import BucketWait
 from shelfscope.seller.row_identity import OccurrenceCounter
-from shelfscope.seller.spapi import ProcessingStatus, Report
+from shelfscope.seller.spapi import ProcessingStatus
 from shelfscope.seller.spapi_client import NextTokenExpired, iso
 
 __all__ = ["fetch_window"]
 
-MAX_POLLS = 2000
 MAX_TOKEN_RESTARTS = 3
 PAGE_SIZE = 100
 MAX_HALVINGS = 7  # 100 → 1
@@ -37,12 +41,15 @@ def fetch_window(work: WindowWork) -> None:
     if plan.fetch in (Fetch.REPORT, Fetch.SNAPSHOT):
         _report_window(work, report_type=plan.report_type or "")
     elif plan.fetch is Fetch.SETTLEMENT_LISTING:
-        _settlement_window(work, report_type=plan.report_type or "")
+        _finish(work, WindowStatus.DONE, settlement_listing_window(work, report_type=plan.report_type or ""))
+    elif plan.fetch is Fetch.EVENT_GROUPS:
+        _finish(work, WindowStatus.DONE, event_groups_window(work))
     else:
         _finances_window(work)
 
 
 def _finish(work: WindowWork, status: WindowStatus, rows: int) -> None:
+    work.reconcile()
     work.save(
         status=status.value, rows_ingested=rows, finished_at=work.now(), last_error=None, claimed_until=None
     )
@@ -55,21 +62,27 @@ def _report_window(work: WindowWork, *, report_type: str) -> None:
         report_id = _identical_in_progress(work, report_type)  # we died between create and save
     if report_id is None:
         work.save(status=WindowStatus.REQUESTED.value, attempts=window.attempts + 1)
-        report_id = client.create_report(
-            report_type=report_type,
-            marketplace_ids=work.marketplace_ids,
-            start=window.window_start,
-            end=window.window_end,
-        )
+        try:
+            report_id = client.create_report(
+                report_type=report_type,
+                marketplace_ids=work.marketplace_ids,
+                start=window.window_start,
+                end=window.window_end,
+            )
+        except BucketWait:
+            # The request never went out: the window is as it was, and waits in the plan.
+            work.save(status=WindowStatus.PLANNED.value, attempts=window.attempts - 1)
+            raise
     work.save(report_id=report_id, status=WindowStatus.PROCESSING.value)
-    report = _poll(work, report_id)
-    if report.processing_status is ProcessingStatus.CANCELLED:
+    report = work.client.get_report(report_id)
+    if not report.processing_status.is_terminal:
+        _poll_later(work)
+    elif report.processing_status is ProcessingStatus.CANCELLED:
         _finish(work, WindowStatus.CANCELLED, 0)  # Amazon's "no data to return"
     elif report.processing_status is ProcessingStatus.FATAL:
         _fatal(work)
     else:
-        rows = _download(work, report)
-        _finish(work, WindowStatus.DONE, rows)
+        _finish(work, WindowStatus.DONE, download_report(work, report))
 
 
 def _identical_in_progress(work: WindowWork, report_type: str) -> str | None:
@@ -84,14 +97,10 @@ def _identical_in_progress(work: WindowWork, report_type: str) -> str | None:
     return None
 
 
-def _poll(work: WindowWork, report_id: str) -> Report:
-    settings = work.runtime.platform.settings.seller
-    for _ in range(MAX_POLLS):
-        report = work.client.get_report(report_id)
-        if report.processing_status.is_terminal:
-            return report
-        work.runtime.sleep(settings.poll_seconds)
-    raise TransientError(f"report {report_id} is still processing; polling resumes on the next run")
+def _poll_later(work: WindowWork) -> None:
+    """Persist "still processing": the window is due again after one poll interval."""
+    delay = timedelta(seconds=work.runtime.platform.settings.seller.poll_seconds)
+    work.save(next_attempt_at=work.now() + delay, claimed_until=None, last_error=None)
 
 
 def _fatal(work: WindowWork) -> None:
@@ -113,42 +122,6 @@ def _fatal(work: WindowWork) -> None:
         last_error="report ended FATAL (often throttling); retrying later",
         claimed_until=None,
     )
-
-
-def _download(work: WindowWork, report: Report) -> int:
-    if report.report_document_id is None:
-        return 0
-    document = work.client.get_report_document(report.report_document_id)
-    work.save(document_id=document.report_document_id)
-    context = ReportContext(
-        report_type=report.report_type,
-        marketplace_id=work.marketplace_id,
-        data_start_time=report.data_start_time or work.window.window_start,
-        data_end_time=report.data_end_time or work.window.window_end,
-    )
-    with work.client.open_document(document) as (chunks, content_type):
-        rows = parse_report_document(
-            chunks,
-            context=context,
-            compression_algorithm=document.compression_algorithm,
-            content_type=content_type,
-        )
-        return work.ingest(rows).rows_seen
-
-
-def _settlement_window(work: WindowWork, *, report_type: str) -> None:
-    params = {
-        "reportTypes": report_type,
-        "processingStatuses": "DONE",
-        # getReports refuses createdSince older than 90 days before *now*, which moves on.
-        "createdSince": iso(max(work.window.window_start, work.now() - SETTLEMENT_LISTING_SPAN)),
-        "createdUntil": iso(work.window.window_end),
-        "pageSize": 100,
-    }
-    rows = 0
-    for report in list(work.client.list_reports(params)):
-        rows += _download(work, report)
-    _finish(work, WindowStatus.DONE, rows)
 
 
 def _finances_window(work: WindowWork) -> None:

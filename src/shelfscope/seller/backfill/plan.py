@@ -17,10 +17,26 @@ from sqlalchemy import CursorResult, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from shelfscope.db import upsert
-from shelfscope.seller.backfill.windows import plan_windows
+from shelfscope.seller.backfill.windows import (
+    PlannedWindow,
+    incremental_windows,
+    kind_plan,
+    plan_end,
+    plan_windows,
+)
+from shelfscope.seller.ledger_rows import SourceKind
 from shelfscope.seller.models import BackfillWindow, SellerConnection, WindowStatus
 
-__all__ = ["KindStatus", "claim_window", "due_windows", "kind_status", "plan_backfill", "windows_by_status"]
+__all__ = [
+    "KindStatus",
+    "claim_window",
+    "due_windows",
+    "kind_status",
+    "plan_backfill",
+    "plan_incremental",
+    "synced_until",
+    "windows_by_status",
+]
 
 OPEN_STATUSES = tuple(s.value for s in WindowStatus if not s.is_final)
 
@@ -30,6 +46,42 @@ def plan_backfill(session: Session, connection: SellerConnection, *, now: dateti
     planned = plan_windows(
         region=connection.region, marketplace_ids=list(connection.marketplace_ids), now=now, months=months
     )
+    return _insert(session, connection, planned)
+
+
+def plan_incremental(
+    session: Session, connection: SellerConnection, *, now: datetime, lookback: timedelta
+) -> int:
+    """Add today's sync windows after the backfill; returns how many were new (0 once planned today).
+
+    Nothing is planned before the connection has a backfill plan: the daily sync continues
+    from where the synced history ends.
+    """
+    since = synced_until(session, connection_id=connection.id)
+    if since is None or since >= plan_end(now):
+        return 0
+    planned = incremental_windows(
+        region=connection.region,
+        marketplace_ids=list(connection.marketplace_ids),
+        since=since,
+        now=now,
+        lookback=lookback,
+    )
+    return _insert(session, connection, planned)
+
+
+def synced_until(session: Session, *, connection_id: int) -> datetime | None:
+    """How far the plan reaches: the end of its latest inventory-ledger window (every day's
+    plan has one, and the backfill's Finances windows deliberately stop 48 hours short)."""
+    return session.scalar(
+        select(func.max(BackfillWindow.window_end)).where(
+            BackfillWindow.connection_id == connection_id,
+            BackfillWindow.kind == SourceKind.INVENTORY_LEDGER.value,
+        )
+    )
+
+
+def _insert(session: Session, connection: SellerConnection, planned: list[PlannedWindow]) -> int:
     before = _count(session, connection.id)
     upsert(
         session,
@@ -120,7 +172,11 @@ class KindStatus:
 
 
 def kind_status(session: Session, *, connection_id: int) -> list[KindStatus]:
-    """Per kind: windows done/total, rows ingested, last success and the latest error."""
+    """Per data kind: windows done/total, rows ingested, last success and the latest error.
+
+    A kind with two ways in (settlement: reports, and event groups for older periods) is one
+    status: the seller asked for their settlements, not for an API's windows.
+    """
     statuses: dict[str, KindStatus] = {}
     windows = session.scalars(
         select(BackfillWindow)
@@ -128,7 +184,8 @@ def kind_status(session: Session, *, connection_id: int) -> list[KindStatus]:
         .order_by(BackfillWindow.id)
     )
     for window in windows:
-        status = statuses.setdefault(window.kind, KindStatus(kind=window.kind))
+        kind = kind_plan(window.kind).kind.value  # settlement_groups windows are settlement's
+        status = statuses.setdefault(kind, KindStatus(kind=kind))
         status.windows_total += 1
         status.by_status[window.status] = status.by_status.get(window.status, 0) + 1
         status.rows += window.rows_ingested

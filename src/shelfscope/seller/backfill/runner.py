@@ -1,7 +1,10 @@
 """Work through a connection's due windows, with progress events: the body of a backfill run.
 
 The plan in the database says what is left; this only claims due windows one by one and hands
-each to :func:`~shelfscope.seller.backfill.fetch.fetch_window`. Progress goes out as
+each to :func:`~shelfscope.seller.backfill.fetch.fetch_window`. A run takes each due window at
+most once and never waits for Amazon: a report still processing is put back with its poll time,
+and the run ends with :attr:`BackfillSummary.next_due_at`, when the scheduler tick (or
+:func:`drive_backfill`, for the CLI) should come back. Progress goes out as
 ``sync_progress`` {current, total, report_type, status, percentage}, then ``sync_completed``;
 a window that fails publishes ``sync_error``. A revoked authorization stops the run (the
 connection is already marked); transient trouble puts the window back for a later attempt.
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -20,14 +23,16 @@ from shelfscope.errors import AuthorizationRevoked, NotFound, ShelfscopeError, T
 from shelfscope.events.types import Event
 from shelfscope.logs import get_logger
 from shelfscope.seller.backfill.fetch import fetch_window
-from shelfscope.seller.backfill.plan import claim_window, due_windows
-from shelfscope.seller.backfill.windows import kind_plan
+from shelfscope.seller.backfill.plan import OPEN_STATUSES, claim_window, due_windows
+from shelfscope.seller.backfill.windows import Fetch, kind_plan
 from shelfscope.seller.backfill.work import WindowWork
+from shelfscope.seller.cases.hooks import detect_after_sync
 from shelfscope.seller.ledger import IngestResult
 from shelfscope.seller.models import BackfillWindow, ConnectionStatus, SellerConnection, WindowStatus
+from shelfscope.seller.ratelimit import BucketWait
 from shelfscope.seller.runtime import SellerRuntime
 
-__all__ = ["BackfillSummary", "run_backfill"]
+__all__ = ["BackfillSummary", "drive_backfill", "run_backfill"]
 
 log = get_logger(__name__)
 
@@ -43,6 +48,18 @@ class BackfillSummary:
     ingested: IngestResult = field(default_factory=IngestResult)
     errors: list[str] = field(default_factory=list)
     stopped: str | None = None
+    open_windows: int = 0
+    """Windows not final when the run ended (waiting for a report, a FATAL retry, a lease)."""
+    next_due_at: datetime | None = None
+    """When the earliest open window is due again; ``None`` when nothing is left."""
+
+    def merge(self, other: BackfillSummary) -> None:
+        """Fold a later run of the same connection into this one."""
+        self.windows_processed += other.windows_processed
+        self.ingested.add(other.ingested)
+        self.errors = other.errors
+        self.stopped = other.stopped
+        self.open_windows, self.next_due_at = other.open_windows, other.next_due_at
 
 
 def run_backfill(
@@ -71,6 +88,10 @@ def run_backfill(
             summary.stopped = exc.message
             _publish(runtime, connection, "sync_error", {"error": exc.message, "kind": window.kind})
             break
+        except BucketWait as exc:
+            # Not trouble: our own rate-limit bucket is empty; the window waits in the plan.
+            retry = timedelta(seconds=exc.retry_after or TRANSIENT_RETRY.total_seconds())
+            work.save(claimed_until=None, next_attempt_at=platform.clock.now() + retry)
         except TransientError as exc:
             work.save(
                 claimed_until=None,
@@ -84,9 +105,50 @@ def run_backfill(
             _publish(runtime, connection, "sync_error", {"error": exc.message, "kind": window.kind})
         summary.windows_processed += 1
         _report_progress(runtime, connection, window, progress)
-    if summary.stopped is None:
+    summary.open_windows, summary.next_due_at = _open_windows(runtime, connection_id)
+    if summary.stopped is None and summary.open_windows == 0:
+        detect_after_sync(platform, connection_id=connection_id)  # reimbursement cases follow the ledger
         _publish(runtime, connection, "sync_completed", {"rows_ingested": summary.ingested.rows_inserted})
     return summary
+
+
+def drive_backfill(
+    runtime: SellerRuntime,
+    *,
+    connection_id: int,
+    wait: Callable[[timedelta], object],
+    max_runs: int = 10_000,
+    progress: Progress | None = None,
+) -> BackfillSummary:
+    """Runs until every window is final, calling ``wait`` until the next one is due.
+
+    For a foreground caller (the CLI, tests with an injected clock); workers run
+    :func:`run_backfill` once per queued run and leave the waiting to the scheduler. Stops
+    early on a revoked authorization or a run with transient errors.
+    """
+    total = BackfillSummary()
+    for _ in range(max_runs):
+        summary = run_backfill(runtime, connection_id=connection_id, progress=progress)
+        total.merge(summary)
+        if summary.stopped is not None or summary.next_due_at is None or summary.errors:
+            break  # done, revoked, or transient trouble the caller may want to handle
+        wait(max(timedelta(0), summary.next_due_at - runtime.platform.clock.now()))
+    return total
+
+
+def _open_windows(runtime: SellerRuntime, connection_id: int) -> tuple[int, datetime | None]:
+    """How many windows are not final, and when the first of them can be taken again."""
+    now = runtime.platform.clock.now()
+    with runtime.platform.db.session() as session:
+        rows = session.execute(
+            select(BackfillWindow.next_attempt_at, BackfillWindow.claimed_until).where(
+                BackfillWindow.connection_id == connection_id, BackfillWindow.status.in_(OPEN_STATUSES)
+            )
+        ).all()
+    if not rows:
+        return 0, None
+    due = min(max((t for t in (retry, lease) if t is not None), default=now) for retry, lease in rows)
+    return len(rows), due
 
 
 def _active_connection(runtime: SellerRuntime, connection_id: int) -> SellerConnection:
@@ -123,7 +185,10 @@ def _report_progress(
             )
         ).one()
     total, done = int(rows[0] or 0), int(rows[1] or 0)
-    report_type = kind_plan(window.kind).report_type or "listFinancialEvents"
+    plan = kind_plan(window.kind)
+    report_type = plan.report_type or (
+        "listFinancialEventGroups" if plan.fetch is Fetch.EVENT_GROUPS else "listFinancialEvents"
+    )
     payload = {
         "current": done,
         "total": total,

@@ -9,13 +9,14 @@ window that dies mid-document re-ingests idempotently.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
 
 from shelfscope.seller.ledger import IngestResult, batched, ingest_rows
+from shelfscope.seller.ledger_reconcile import reconcile, reconcile_undated
 from shelfscope.seller.ledger_rows import LedgerRow
 from shelfscope.seller.models import BackfillWindow, SellerConnection
 from shelfscope.seller.runtime import SellerRuntime
@@ -31,6 +32,8 @@ class WindowWork:
     connection: SellerConnection
     window: BackfillWindow
     ingested: IngestResult
+    keys: set[str] = field(default_factory=set, repr=False)
+    """Reconciliation keys this window inserted, paired when it finishes."""
 
     def now(self) -> datetime:
         return self.runtime.platform.clock.now()
@@ -71,5 +74,20 @@ class WindowWork:
                         window_id=self.window.id,
                     )
                 )
+        self.keys |= result.reconciliation_keys
+        result.reconciliation_keys.clear()
         self.ingested.add(result)
         return result
+
+    def reconcile(self) -> int:
+        """Pair the settlement lines and financial events this window brought in."""
+        with self.runtime.platform.db.session() as session:
+            paired = reconcile(session, connection_id=self.connection.id, keys=self.keys)
+            paired += reconcile_undated(session, connection_id=self.connection.id)
+        self.keys.clear()
+        return paired
+
+    def archived(self, key: str) -> None:
+        """Remember that the window read the archived document ``key``."""
+        if key not in self.window.archive_keys:
+            self.save(archive_keys=[*self.window.archive_keys, key])
