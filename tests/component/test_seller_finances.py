@@ -16,6 +16,7 @@ from shelfscope.auth.vault import Vault
 from shelfscope.clock import FakeClock
 from shelfscope.db import Database
 from shelfscope.events.memory_bus import InProcessBus
+from shelfscope.fetch import ApiHttp
 from shelfscope.jobs.queue import build_queue
 from shelfscope.platform import Platform
 from shelfscope.seller.backfill.runner import run_backfill
@@ -67,7 +68,7 @@ def scripted(settings: Settings, db: Database) -> Iterator[Callable[[Script], tu
         )
         platforms.append(platform)
         runtime = SellerRuntime.from_platform(
-            platform, http=httpx.Client(transport=httpx.MockTransport(handler)), sleep=lambda seconds: None
+            platform, http=ApiHttp(transport=httpx.MockTransport(handler)), sleep=lambda seconds: None
         )
         workspace_id = make_workspace(db)
         with db.session() as session:

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from shelfscope.errors import AuthorizationRevoked, InvalidInput, RateLimited
+from shelfscope.fetch import ApiHttp
 from shelfscope.seller.ratelimit import BucketWait, RateLimiter, TokenBucket, UsagePlan
 from shelfscope.seller.spapi_client import NextTokenExpired, RetryPolicy, SpapiClient, UnrequestableReport
 
@@ -56,7 +57,7 @@ def _client(
         connection_id=1,
         base_url="https://sellingpartnerapi-na.amazon.com",
         access_token=access_token,
-        http=httpx.Client(transport=httpx.MockTransport(handler)),
+        http=ApiHttp(transport=httpx.MockTransport(handler)),
         limiter=RateLimiter(monotonic=lambda: 0.0),
         sleep=sleeps.append,
         policy=RetryPolicy(throttle_retries=4, base_seconds=2.0, max_seconds=60.0),

@@ -19,12 +19,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from shelfscope import __version__
 from shelfscope.alerts.messages import AlertItem, Message
 from shelfscope.alerts.urlguard import Resolver, check_webhook_url, system_resolver
-from shelfscope.errors import PermanentError, RateLimited, Timeout, UpstreamUnavailable
+from shelfscope.errors import PermanentError, RateLimited, UpstreamUnavailable
+from shelfscope.fetch import ApiHttp, ApiResponse, ApiTransport, InvalidApiUrl
 
 __all__ = ["DeliveryRejected", "WebhookTarget", "json_body", "send_webhook", "sign", "slack_body"]
 
@@ -100,7 +99,7 @@ def send_webhook(
     message: Message,
     *,
     timestamp: int,
-    transport: httpx.BaseTransport | None = None,
+    transport: ApiTransport | None = None,
     resolver: Resolver = system_resolver,
 ) -> int:
     """POST ``message`` to the target; returns the HTTP status of a 2xx answer, raises otherwise."""
@@ -112,20 +111,21 @@ def send_webhook(
         headers["X-Shelfscope-Timestamp"] = str(timestamp)
         headers["X-Shelfscope-Signature"] = sign(target.secret, timestamp, body)
     try:
-        with httpx.Client(
-            timeout=target.timeout_seconds, follow_redirects=False, transport=transport
-        ) as client:
-            response = client.post(url, content=body, headers=headers)
-    except httpx.InvalidURL as exc:
-        raise DeliveryRejected(f"the webhook URL is not valid: {exc}") from exc
-    except httpx.TimeoutException as exc:
-        raise Timeout(f"the webhook did not answer within {target.timeout_seconds:g}s") from exc
-    except httpx.HTTPError as exc:
-        raise UpstreamUnavailable(f"the webhook could not be reached: {exc.__class__.__name__}") from exc
+        with ApiHttp(timeout=target.timeout_seconds, transport=transport) as http:
+            response = http.request(
+                "POST",
+                url,
+                content=body,
+                headers=headers,
+                timeout_message=f"the webhook did not answer within {target.timeout_seconds:g}s",
+                unreachable_message="the webhook could not be reached",
+            )
+    except InvalidApiUrl as exc:
+        raise DeliveryRejected(f"the webhook URL is not valid: {exc.message}") from exc
     return _outcome(response)
 
 
-def _outcome(response: httpx.Response) -> int:
+def _outcome(response: ApiResponse) -> int:
     status = response.status_code
     if 200 <= status < 300:
         return status

@@ -9,6 +9,9 @@ Usage::
     )  # a real search page, or Blocked / RateLimited / Timeout / … - never a block page as data
     await engine.aclose()
 
+Official APIs and webhooks (SP-API, Login with Amazon, alert webhooks) use :class:`ApiHttp`
+(:mod:`.api_http`), a plain synchronous client: the HTTP library is imported nowhere else.
+
 A page that only a real browser gets is asked for with ``Request(..., client=ClientKind.BROWSER)``
 (or forced per site with ``fetch.browser.sites``): the same engine then serves it through Chromium
 (:mod:`.client_choice`).
@@ -21,6 +24,7 @@ ARCHITECTURE §4 describes the design; each module's docstring explains its part
 
 from __future__ import annotations
 
+from shelfscope.fetch.api_http import ApiHttp, ApiResponse, ApiStream, ApiTransport, InvalidApiUrl
 from shelfscope.fetch.blocks import BlockDetector, BlockRule
 from shelfscope.fetch.breaker import BreakerState, CircuitBreaker
 from shelfscope.fetch.chain import REQUEST_STAGES, RESPONSE_STAGES, Stage
@@ -61,6 +65,10 @@ __all__ = [
     "REQUEST_STAGES",
     "RESPONSE_STAGES",
     "Action",
+    "ApiHttp",
+    "ApiResponse",
+    "ApiStream",
+    "ApiTransport",
     "AttemptFinished",
     "AttemptRecord",
     "BlockDetector",
@@ -84,6 +92,7 @@ __all__ = [
     "Identity",
     "IdentitySpec",
     "IncompleteBody",
+    "InvalidApiUrl",
     "Mode",
     "Outcome",
     "Proxy",

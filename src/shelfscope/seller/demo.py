@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 from sqlalchemy.orm import Session
 
 from shelfscope.errors import ShelfscopeError, UpstreamUnavailable
+from shelfscope.fetch import ApiHttp
 from shelfscope.logs import get_logger
 from shelfscope.platform import Platform
 from shelfscope.seller.oauth import connect_and_backfill, consent_url
@@ -39,10 +39,13 @@ def seller_in_sandbox(platform: Platform) -> bool:
 
 def _approve(url: str) -> dict[str, str]:
     """Open the consent page; the sandbox answers with the redirect to our callback."""
-    try:
-        answer = httpx.get(url, follow_redirects=False, timeout=30.0)
-    except httpx.HTTPError as exc:
-        raise UpstreamUnavailable(f"the sandbox consent page is unreachable: {exc}") from exc
+    with ApiHttp(timeout=30.0) as http:
+        answer = http.request(
+            "GET",
+            url,
+            timeout_message="the sandbox consent page did not answer in time",
+            unreachable_message="the sandbox consent page is unreachable",
+        )
     location = answer.headers.get("location")
     if answer.status_code != 302 or not location:
         raise UpstreamUnavailable(

@@ -13,16 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import httpx
-
 from shelfscope.errors import (
     AuthorizationRevoked,
     ConfigError,
     ContractChanged,
     ShelfscopeError,
-    Timeout,
     UpstreamUnavailable,
 )
+from shelfscope.fetch import ApiHttp, ApiResponse
 from shelfscope.seller.spapi.lwa import TokenGrant, parse_lwa_error, parse_token_response
 from shelfscope.settings import SellerSettings
 
@@ -33,7 +31,7 @@ class LwaClient:
     """The token endpoint, with the application's client credentials."""
 
     def __init__(
-        self, *, token_url: str, client_id: str, client_secret: str, redirect_url: str, http: httpx.Client
+        self, *, token_url: str, client_id: str, client_secret: str, redirect_url: str, http: ApiHttp
     ) -> None:
         self._token_url = token_url
         self._credentials = {"client_id": client_id, "client_secret": client_secret}
@@ -41,7 +39,7 @@ class LwaClient:
         self._http = http
 
     @classmethod
-    def from_settings(cls, settings: SellerSettings, *, http: httpx.Client) -> LwaClient:
+    def from_settings(cls, settings: SellerSettings, *, http: ApiHttp) -> LwaClient:
         return cls(
             token_url=settings.lwa_token_url,
             client_id=settings.lwa_client_id,
@@ -61,18 +59,19 @@ class LwaClient:
         return self._grant({"grant_type": "refresh_token", "refresh_token": refresh_token})
 
     def _grant(self, fields: dict[str, str]) -> TokenGrant:
-        try:
-            response = self._http.post(self._token_url, data={**fields, **self._credentials})
-        except httpx.TimeoutException as exc:
-            raise Timeout("Login with Amazon did not answer in time") from exc
-        except httpx.HTTPError as exc:
-            raise UpstreamUnavailable(f"Login with Amazon is unreachable: {exc.__class__.__name__}") from exc
+        response = self._http.request(
+            "POST",
+            self._token_url,
+            data={**fields, **self._credentials},
+            timeout_message="Login with Amazon did not answer in time",
+            unreachable_message="Login with Amazon is unreachable",
+        )
         if response.status_code == 200:
             return parse_token_response(response.content)
         raise _lwa_failure(response)
 
 
-def _lwa_failure(response: httpx.Response) -> ShelfscopeError:
+def _lwa_failure(response: ApiResponse) -> ShelfscopeError:
     if response.status_code >= 500:
         return UpstreamUnavailable(f"Login with Amazon answered HTTP {response.status_code}")
     try:

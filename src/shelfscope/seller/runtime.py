@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-import httpx
 from sqlalchemy import update
 
 from shelfscope.alerts.notifications import notify
 from shelfscope.errors import AuthorizationRevoked, ConfigError, InvalidInput
+from shelfscope.fetch import ApiHttp
 from shelfscope.platform import Platform
 from shelfscope.seller.lwa_client import AccessTokenCache, LwaClient
 from shelfscope.seller.models import ConnectionStatus, SellerConnection
@@ -32,7 +32,7 @@ __all__ = ["SellerRuntime", "runtime_for"]
 @dataclass
 class SellerRuntime:
     platform: Platform
-    http: httpx.Client
+    http: ApiHttp
     limiter: RateLimiter
     sleep: Callable[[float], None] = time.sleep
     rng: random.Random = field(default_factory=random.Random)
@@ -51,11 +51,11 @@ class SellerRuntime:
         cls,
         platform: Platform,
         *,
-        http: httpx.Client | None = None,
+        http: ApiHttp | None = None,
         sleep: Callable[[float], None] = time.sleep,
         speed: float = 1.0,
     ) -> SellerRuntime:
-        client = http or httpx.Client(timeout=httpx.Timeout(60.0, connect=10.0), follow_redirects=False)
+        client = http or ApiHttp(timeout=60.0, connect_timeout=10.0)
         return cls(platform=platform, http=client, limiter=RateLimiter(speed=speed), sleep=sleep)
 
     def close(self) -> None:

@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 from sqlalchemy import func, select
 
 from shelfscope.auth.models import Membership
@@ -154,7 +153,7 @@ def _connect(platform: Platform, runtime: SellerRuntime) -> SellerConnection:
             region="NA",
             now=platform.clock.now(),
         )
-    answer = httpx.get(url, follow_redirects=False)
+    answer = runtime.http.request("GET", url)
     callback = {
         name: values[0] for name, values in parse_qs(urlsplit(answer.headers["location"]).query).items()
     }

@@ -15,8 +15,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from shelfscope.errors import (
     AuthorizationRevoked,
     ContractChanged,
@@ -24,10 +22,10 @@ from shelfscope.errors import (
     NotFound,
     RateLimited,
     ShelfscopeError,
-    Timeout,
     TransientError,
     UpstreamUnavailable,
 )
+from shelfscope.fetch import ApiHttp, ApiResponse
 from shelfscope.seller.ratelimit import RateLimiter
 from shelfscope.seller.spapi import (
     ApiErrorKind,
@@ -80,7 +78,7 @@ class SpapiClient:
         connection_id: int,
         base_url: str,
         access_token: TokenSource,
-        http: httpx.Client,
+        http: ApiHttp,
         limiter: RateLimiter,
         sleep: Callable[[float], None],
         policy: RetryPolicy | None = None,
@@ -109,7 +107,7 @@ class SpapiClient:
         *,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
-    ) -> httpx.Response:
+    ) -> ApiResponse:
         """One operation, retried on 429 (exponential backoff, full jitter) and once on an expired token."""
         refreshed = False
         throttled = server_errors = 0
@@ -138,16 +136,17 @@ class SpapiClient:
 
     def _send(
         self, method: str, path: str, *, params: Mapping[str, Any] | None, json: Any, token: str
-    ) -> httpx.Response:
+    ) -> ApiResponse:
         headers = {"x-amz-access-token": token, "accept": "application/json"}
-        try:
-            return self._http.request(
-                method, self._base_url + path, params=params, json=json, headers=headers
-            )
-        except httpx.TimeoutException as exc:
-            raise Timeout(f"SP-API {path} did not answer in time") from exc
-        except httpx.HTTPError as exc:
-            raise UpstreamUnavailable(f"SP-API is unreachable: {exc.__class__.__name__}") from exc
+        return self._http.request(
+            method,
+            self._base_url + path,
+            params=params,
+            json=json,
+            headers=headers,
+            timeout_message=f"SP-API {path} did not answer in time",
+            unreachable_message="SP-API is unreachable",
+        )
 
     def _backoff(self, attempt: int) -> float:
         ceiling = min(self._policy.max_seconds, self._policy.base_seconds * 2**attempt)
@@ -197,17 +196,16 @@ class SpapiClient:
 
         No auth headers: the URL is presigned, and S3 rejects a request that also carries ours.
         """
-        try:
-            with self._http.stream("GET", document.url, headers={}) as response:
-                if response.status_code != 200:
-                    raise UpstreamUnavailable(
-                        f"report document download answered HTTP {response.status_code}"
-                    )
-                yield response.iter_bytes(), response.headers.get("content-type")
-        except httpx.TimeoutException as exc:
-            raise Timeout("report document download timed out") from exc
-        except httpx.HTTPError as exc:
-            raise UpstreamUnavailable(f"report document download failed: {exc.__class__.__name__}") from exc
+        with self._http.stream(
+            "GET",
+            document.url,
+            headers={},
+            timeout_message="report document download timed out",
+            unreachable_message="report document download failed",
+        ) as response:
+            if response.status_code != 200:
+                raise UpstreamUnavailable(f"report document download answered HTTP {response.status_code}")
+            yield response.iter_bytes(), response.headers.get("content-type")
 
     # Finances --------------------------------------------------------------------------------
 
@@ -229,7 +227,7 @@ class SpapiClient:
         ).content
 
 
-def _classify(response: httpx.Response) -> ApiErrorKind:
+def _classify(response: ApiResponse) -> ApiErrorKind:
     try:
         errors = parse_api_errors(response.content)
     except (ContractChanged, ValueError):
@@ -237,7 +235,7 @@ def _classify(response: httpx.Response) -> ApiErrorKind:
     return classify_api_error(response.status_code, errors)
 
 
-def _message(response: httpx.Response) -> str:
+def _message(response: ApiResponse) -> str:
     try:
         errors = parse_api_errors(response.content)
     except (ContractChanged, ValueError):
@@ -259,5 +257,5 @@ _ACTIONS: dict[ApiErrorKind, type[ShelfscopeError]] = {
 }
 
 
-def _failure(kind: ApiErrorKind, operation: str, response: httpx.Response) -> ShelfscopeError:
+def _failure(kind: ApiErrorKind, operation: str, response: ApiResponse) -> ShelfscopeError:
     return _ACTIONS[kind](f"SP-API {operation}: {_message(response)}")
