@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+import socket
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -26,7 +29,13 @@ def _start_sandbox(settings: Settings, stack: ExitStack) -> Settings:
     stack.callback(server.stop)
     console.print(f"sandbox listening on {server.url}")
     sandbox = settings.sandbox.model_copy(update={"enabled": True, "url": server.url})
-    return settings.model_copy(update={"sandbox": sandbox})
+    settings = settings.model_copy(update={"sandbox": sandbox})
+    if not settings.seller.application_id:  # no real SP-API app configured: the demo seller
+        from shelfscope.seller.sandbox_mode import with_sandbox_seller
+
+        callback = f"http://{settings.web.host}:{settings.web.port}/api/amazon/oauth-callback"
+        settings = with_sandbox_seller(settings, server.connector_urls(), redirect_url=callback)
+    return settings
 
 
 def _announce_owner(created: OwnerCreated | None) -> None:
@@ -78,8 +87,6 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the dashboard and API; in embedded mode also run the worker and the scheduler."""
-    import uvicorn
-
     from shelfscope.api.app import create_app
     from shelfscope.db.migrate import upgrade
 
@@ -98,20 +105,51 @@ def serve(
 
             if seed_demo(platform) is not None:
                 console.print("demo workspace seeded")
-        if not no_worker:
-            from shelfscope.jobs.embedded import EmbeddedJobs
+        from shelfscope.jobs.embedded import EmbeddedJobs, stop_signals
 
+        signals = stack.enter_context(stop_signals())
+        worker: EmbeddedJobs | None = None
+        if not no_worker:
             worker = EmbeddedJobs.from_platform(platform)
             worker.start()
             stack.callback(worker.stop)
         app = create_app(platform)
         console.print(f"shelfscope on http://{settings.web.host}:{settings.web.port}")
         try:
-            uvicorn.run(app, host=settings.web.host, port=settings.web.port, log_level=settings.log_level)
+            _run_web(app, settings, on_shutdown=worker.stop_taking if worker else None)
         except OSError as exc:
             raise ConfigError(
                 f"cannot listen on {settings.web.host}:{settings.web.port}: {exc.strerror}"
             ) from exc
+        except KeyboardInterrupt:  # Ctrl-C twice: no grace period for running jobs
+            if worker is not None:
+                worker.stop_now()
+        if signals.received:
+            console.print("stopped")
+
+
+def _run_web(app: Any, settings: Settings, *, on_shutdown: Callable[[], None] | None) -> None:
+    """Serve until SIGINT/SIGTERM; ``on_shutdown`` runs the moment shutdown begins.
+
+    uvicorn first drains open connections (up to the grace period); embedded jobs would go on
+    claiming runs meanwhile, each of which would then have to be interrupted and handed back.
+    """
+    import uvicorn
+
+    class WebServer(uvicorn.Server):
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            if on_shutdown is not None:
+                on_shutdown()
+            await super().shutdown(sockets=sockets)
+
+    config = uvicorn.Config(
+        app,
+        host=settings.web.host,
+        port=settings.web.port,
+        log_level=settings.log_level,
+        timeout_graceful_shutdown=max(1, math.ceil(settings.jobs.serve_grace_seconds)),
+    )
+    WebServer(config).run()
 
 
 def register(app: typer.Typer) -> None:

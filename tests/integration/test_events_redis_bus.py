@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import redis
@@ -229,3 +229,96 @@ async def _take_after_publish(bus: RedisBus, stream: EventStream, n: int) -> Eve
     (event,) = await _take(stream, 1)
     assert event.payload["n"] == n
     return event
+
+
+def _connections(redis_url: str, name: str) -> list[dict[str, str]]:
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    try:
+        return [c for c in client.client_list() if c.get("name") == name]
+    finally:
+        client.close()
+
+
+async def _eventually(check: Callable[[], bool]) -> None:
+    async with asyncio.timeout(10):
+        while True:
+            if check():
+                return
+            await asyncio.sleep(0.02)
+
+
+async def _until_no_connections(redis_url: str, name: str) -> None:
+    await _eventually(lambda: not _connections(redis_url, name))
+
+
+async def test_many_subscribers_share_one_reader_connection(bus: RedisBus, redis_url: str) -> None:
+    async with contextlib.AsyncExitStack() as stack:
+        streams = [await stack.enter_async_context(bus.subscribe()) for _ in range(50)]
+        published = [bus.publish(_event(n)) for n in range(3)]
+        for stream in streams:
+            assert [e.id for e in await _take(stream, 3)] == [e.id for e in published]
+        assert len(bus.readers()) == 1
+        assert len(_connections(redis_url, f"{bus.key}:reader")) == 1
+        assert len(_connections(redis_url, f"{bus.key}:control")) <= 1
+    # The last subscriber left: the reader stopped and closed its connections.
+    assert bus.readers() == []
+    await _until_no_connections(redis_url, f"{bus.key}:reader")
+    await _until_no_connections(redis_url, f"{bus.key}:control")
+
+
+async def test_a_late_subscriber_resumes_without_gaps_or_duplicates_while_others_read_live(
+    bus: RedisBus,
+) -> None:
+    async with bus.subscribe() as early:
+        published = [bus.publish(_event(n)) for n in range(10)]
+        assert len(await _take(early, 10)) == 10  # the shared reader is now past every entry
+        async with bus.subscribe(after=published[3].id) as late, bus.subscribe() as fresh:
+            published.append(bus.publish(_event(10)))
+            resumed = await _take(late, 7)
+            (only_new,) = await _take(fresh, 1)
+            (early_next,) = await _take(early, 1)
+    assert [e.payload["n"] for e in resumed] == [4, 5, 6, 7, 8, 9, 10]
+    assert [e.id for e in resumed] == [e.id for e in published[4:]]
+    assert only_new.payload["n"] == 10
+    assert early_next.payload["n"] == 10
+
+
+async def test_a_subscriber_too_far_behind_the_shared_reader_is_told_to_resync(
+    redis_url: str, instance_name: str
+) -> None:
+    bus = RedisBus(url=redis_url, instance_name=instance_name, retained=1000, subscriber_queue=5)
+    try:
+        async with bus.subscribe() as slow:
+            published = [bus.publish(_event(n)) for n in range(20)]
+            # The shared reader fans everything out while ``slow`` reads nothing.
+            await _eventually(lambda: bus.readers()[0].position == published[-1].id)
+            received = await _take(slow, 6)
+        assert received[0].type == EventType.RESYNC
+        assert [e.payload["n"] for e in received[1:]] == [15, 16, 17, 18, 19]
+    finally:
+        redis.Redis.from_url(redis_url).delete(bus.key, f"{bus.key}:seq")
+        bus.close()
+
+
+async def test_the_reader_reconnects_after_its_connection_is_killed_without_duplicates(
+    bus: RedisBus, redis_url: str
+) -> None:
+    admin = redis.Redis.from_url(redis_url, decode_responses=True)
+    try:
+        async with bus.subscribe() as one, bus.subscribe() as two:
+            await _take_after_publish(bus, one, 0)
+            await _take(two, 1)
+            (reader,) = _connections(redis_url, f"{bus.key}:reader")
+            assert admin.client_kill_filter(_id=reader["id"]) == 1
+            published = [bus.publish(_event(n)) for n in range(1, 6)]
+            after_kill_one = await _take(one, 5)
+            after_kill_two = await _take(two, 5)
+            (new_reader,) = _connections(redis_url, f"{bus.key}:reader")
+            bus.publish(_event(6))
+            (last,) = await _take(one, 1)
+        assert [e.id for e in after_kill_one] == [e.id for e in published]
+        assert [e.id for e in after_kill_two] == [e.id for e in published]
+        assert new_reader["id"] != reader["id"]
+        assert last.payload["n"] == 6
+    finally:
+        admin.close()

@@ -1,9 +1,9 @@
 """The Redis event bus of distributed mode: one stream shared by every web process and worker.
 
 Events are appended to the stream ``<instance_name>:events`` (XADD with an approximate MAXLEN,
-so Redis trims whole nodes cheaply) and the stream id becomes the event id. Each subscriber
-reads with XREAD BLOCK from its own cursor, so resuming after a reconnect is reading from the
-last id the client saw.
+so Redis trims whole nodes cheaply) and the stream id becomes the event id, so resuming after a
+reconnect is reading from the last id the client saw. Each web process reads the stream once,
+with one XREAD BLOCK loop shared by all its subscribers (:mod:`shelfscope.events.redis_fanout`).
 
 Trimming means a slow reader can be overtaken and lose entries, and stream ids have gaps by
 design, so ids alone cannot show a loss. A small Lua script therefore stamps every entry with
@@ -13,30 +13,23 @@ as the XADD; a reader whose next entry is not ``seq + 1`` missed something and g
 
 from __future__ import annotations
 
-import re
-from collections import deque
-from typing import Any
+import asyncio
+import threading
 
 import redis
-import redis.asyncio as redis_async
-from pydantic import ValidationError
 
-from shelfscope.events.memory_bus import resync_event
 from shelfscope.events.redis_errors import translate_redis_errors
+from shelfscope.events.redis_fanout import StreamReader
+from shelfscope.events.redis_subscription import StreamSubscription
 from shelfscope.events.types import Event
-from shelfscope.logs import get_logger
 from shelfscope.settings import Settings
 
 __all__ = ["RedisBus"]
 
-log = get_logger(__name__)
-
-_STREAM_ID = re.compile(r"^\d+-\d+$")
 _CONNECT_TIMEOUT_SECONDS = 2.0
 _COMMAND_TIMEOUT_SECONDS = 5.0
-# XREAD blocks this long per call; the socket timeout must outlast it.
-_BLOCK_MS = 10_000
-_READ_BATCH = 100
+# How long the shared reader keeps reconnecting before subscribers are told Redis is gone.
+_OUTAGE_SECONDS = 15.0
 
 # KEYS: stream, counter. ARGV: approximate max length, event JSON. Returns the new entry's id.
 _PUBLISH_SCRIPT = """
@@ -44,16 +37,27 @@ local seq = redis.call('INCR', KEYS[2])
 return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'seq', seq, 'event', ARGV[2])
 """
 
-Entry = tuple[str, dict[str, str]]
-
 
 class RedisBus:
     """Publish with a sync client (worker threads, services); subscribe with asyncio clients."""
 
-    def __init__(self, *, url: str, instance_name: str, retained: int = 1000) -> None:
+    def __init__(
+        self,
+        *,
+        url: str,
+        instance_name: str,
+        retained: int = 1000,
+        subscriber_queue: int = 256,
+        outage_seconds: float = _OUTAGE_SECONDS,
+    ) -> None:
         self.key = f"{instance_name}:events"
         self._url = url
         self._retained = retained
+        self._subscriber_queue = subscriber_queue
+        self._outage_seconds = outage_seconds
+        self._readers: dict[asyncio.AbstractEventLoop, StreamReader] = {}
+        self._readers_lock = threading.Lock()
+        self._closed = False
         self._client = redis.Redis.from_url(
             url,
             decode_responses=True,
@@ -68,6 +72,7 @@ class RedisBus:
             url=settings.resolved_bus_url,
             instance_name=settings.instance_name,
             retained=settings.events.retained,
+            subscriber_queue=settings.events.subscriber_queue,
         )
 
     def publish(self, event: Event) -> Event:
@@ -77,111 +82,60 @@ class RedisBus:
             stream_id = self._publish(keys=[self.key, f"{self.key}:seq"], args=[self._retained, body])
         return event.model_copy(update={"id": str(stream_id)})
 
-    def subscribe(self, *, after: str | None = None) -> _RedisSubscription:
-        return _RedisSubscription(url=self._url, key=self.key, after=after)
+    def subscribe(self, *, after: str | None = None) -> StreamSubscription:
+        return StreamSubscription(self._reader, after=after, maxsize=self._subscriber_queue)
+
+    def readers(self) -> list[StreamReader]:
+        """The stream readers running now: one per event loop with subscribers (for health checks)."""
+        with self._readers_lock:
+            return list(self._readers.values())
+
+    def _reader(self) -> StreamReader:
+        """This event loop's shared reader, created for its first subscriber."""
+        loop = asyncio.get_running_loop()
+        with self._readers_lock:
+            reader = self._readers.get(loop)
+            if reader is None or reader.stopped:
+                reader = StreamReader(
+                    url=self._url,
+                    key=self.key,
+                    outage_seconds=self._outage_seconds,
+                    on_stopped=self._forget,
+                )
+                if self._closed:
+                    reader.stopped = True
+                else:
+                    self._readers[loop] = reader
+            return reader
+
+    def _forget(self, reader: StreamReader) -> None:
+        with self._readers_lock:
+            if self._readers.get(reader.loop) is reader:
+                del self._readers[reader.loop]
 
     def ping(self) -> None:
         with translate_redis_errors("ping"):
             self._client.ping()
 
     def close(self) -> None:
+        """Close the publishing client and end every subscription (from any thread)."""
+        with self._readers_lock:
+            self._closed = True
+            readers = list(self._readers.values())
+        for reader in readers:
+            if reader.loop.is_closed():
+                continue
+            try:
+                reader.loop.call_soon_threadsafe(_stop_soon, reader)
+            except RuntimeError:  # the loop closed meanwhile: nothing is reading anymore
+                continue
         self._client.close()
 
 
-class _RedisSubscription:
-    """A cursor on the stream, advanced by XREAD BLOCK on a connection of its own."""
+_stopping: set[asyncio.Task[None]] = set()
 
-    def __init__(self, *, url: str, key: str, after: str | None) -> None:
-        self._url = url
-        self._key = key
-        self._after = after
-        self._client: redis_async.Redis | None = None
-        self._cursor = "0-0"
-        self._last_seq: int | None = None
-        self._ready: deque[Event] = deque()
-        self._closed = False
 
-    async def _start(self) -> redis_async.Redis:
-        if self._client is not None:
-            return self._client
-        self._client = redis_async.Redis.from_url(
-            self._url,
-            decode_responses=True,
-            socket_connect_timeout=_CONNECT_TIMEOUT_SECONDS,
-            socket_timeout=_BLOCK_MS / 1000 + _COMMAND_TIMEOUT_SECONDS,
-        )
-        with translate_redis_errors("open the event stream"):
-            resumed = self._after is not None and await self._position_at(self._after)
-            if not resumed:
-                await self._position_at_tail()
-        if self._after is not None and not resumed:
-            self._ready.append(resync_event("events after the given id are no longer retained"))
-        return self._client
-
-    async def _position_at(self, stream_id: str) -> bool:
-        """Put the cursor on ``stream_id``; False when the stream no longer holds that entry."""
-        assert self._client is not None
-        if not _STREAM_ID.match(stream_id):
-            return False
-        entries: Any = await self._client.xrange(self._key, stream_id, stream_id, count=1)
-        if not entries:
-            return False
-        self._move_to(entries[0])
-        return True
-
-    async def _position_at_tail(self) -> None:
-        assert self._client is not None
-        entries: Any = await self._client.xrevrange(self._key, "+", "-", count=1)
-        if entries:
-            self._move_to(entries[0])
-        else:  # nothing published yet: the first entry will carry seq 1
-            self._cursor, self._last_seq = "0-0", 0
-
-    def _move_to(self, entry: Entry) -> None:
-        stream_id, fields = entry
-        self._cursor = stream_id
-        seq = fields.get("seq", "")
-        self._last_seq = int(seq) if seq.isdigit() else None
-
-    async def _read(self) -> None:
-        client = await self._start()
-        with translate_redis_errors("read the event stream"):
-            # RESP2 reply: [[key, [(id, fields), ...]]]
-            response: Any = await client.xread({self._key: self._cursor}, count=_READ_BATCH, block=_BLOCK_MS)
-        for entry in response[0][1] if response else []:
-            previous = self._last_seq
-            self._move_to(entry)
-            if previous is not None and self._last_seq is not None and self._last_seq != previous + 1:
-                self._ready.append(resync_event("this connection fell behind and missed events"))
-            self._ready.extend(self._decode(entry))
-
-    @staticmethod
-    def _decode(entry: Entry) -> list[Event]:
-        stream_id, fields = entry
-        try:
-            return [Event.model_validate_json(fields["event"]).model_copy(update={"id": stream_id})]
-        except (KeyError, ValidationError):
-            log.warning("event_undecodable", stream_id=stream_id)
-            return []
-
-    def __aiter__(self) -> _RedisSubscription:
-        return self
-
-    async def __anext__(self) -> Event:
-        while not self._ready:
-            if self._closed:
-                raise StopAsyncIteration
-            await self._read()
-        return self._ready.popleft()
-
-    async def __aenter__(self) -> _RedisSubscription:
-        await self._start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        self._closed = True
-        if self._client is not None:
-            await self._client.aclose()
+def _stop_soon(reader: StreamReader) -> None:
+    task = reader.loop.create_task(reader.stop())
+    _stopping.add(task)  # the loop keeps only a weak reference to its tasks
+    task.add_done_callback(_stopping.discard)

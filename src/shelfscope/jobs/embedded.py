@@ -1,8 +1,12 @@
-"""Where background work runs: inside ``serve`` (embedded mode), or as its own processes.
+"""Where background work runs: inside ``shelfscope serve`` (embedded mode), or as its own processes.
 
-:class:`EmbeddedJobs` starts worker threads and the scheduler loop next to the web server and
-stops them gracefully. :func:`run_worker` and :func:`run_scheduler` are the blocking bodies of
-``shelfscope worker`` and ``shelfscope scheduler``: SIGTERM or SIGINT stops them gracefully
+:class:`EmbeddedJobs` starts worker threads and the scheduler loop next to the web server. On
+Ctrl-C it stops taking work at once, lets running handlers finish for ``jobs.serve_grace_seconds``
+(a person waiting at a terminal should not wait half a minute) and hands the rest back to the
+queue; a run it could not hand back is re-queued by the reconciler once its heartbeat is stale.
+
+:func:`run_worker` and :func:`run_scheduler` are the blocking bodies of ``shelfscope worker`` and
+``shelfscope scheduler``: SIGTERM or SIGINT stops them gracefully
 (a worker lets running handlers finish up to ``shutdown_timeout_seconds``, then hands the rest
 back to the queue); a second signal stops at once.
 """
@@ -23,7 +27,7 @@ from shelfscope.logs import get_logger
 if TYPE_CHECKING:
     from shelfscope.platform import Platform
 
-__all__ = ["EmbeddedJobs", "EmbeddedWorker", "run_scheduler", "run_worker"]
+__all__ = ["EmbeddedJobs", "EmbeddedWorker", "run_scheduler", "run_worker", "stop_signals"]
 
 log = get_logger(__name__)
 
@@ -41,10 +45,16 @@ class EmbeddedJobs:
         worker: bool = True,
         scheduler: bool = True,
         concurrency: int | None = None,
+        grace_seconds: float | None = None,
     ) -> None:
-        concurrency = concurrency or platform.settings.jobs.worker_concurrency
-        self.pool = WorkerPool(platform, concurrency=concurrency) if worker else None
+        jobs = platform.settings.jobs
+        concurrency = concurrency or jobs.worker_concurrency
+        self.grace_seconds = jobs.serve_grace_seconds if grace_seconds is None else grace_seconds
+        self.stale_after_seconds = jobs.stale_after_seconds
+        grace = self.grace_seconds
+        self.pool = WorkerPool(platform, concurrency=concurrency, shutdown_timeout=grace) if worker else None
         self.loop = SchedulerLoop(platform) if scheduler else None
+        self._stopped = False
 
     @classmethod
     def from_platform(cls, platform: Platform) -> EmbeddedJobs:
@@ -57,12 +67,44 @@ class EmbeddedJobs:
         if self.loop is not None:
             self.loop.start()
 
-    def stop(self) -> None:
-        """Stop the scheduler, then let running handlers finish and hand back the rest."""
+    def stop_now(self) -> list[int]:
+        """Stop without a grace period: hand every running run back at once (a second Ctrl-C)."""
+        self.stop_taking()
+        if self.pool is None or self._stopped:
+            return []
+        self._stopped = True
+        handed_back = self.pool.hand_back()
+        log.warning("runs_handed_back", run_ids=handed_back, grace_seconds=0)
+        return handed_back
+
+    def stop_taking(self) -> None:
+        """Dispatch and take no new work from now on; returns at once (safe to call twice)."""
+        if self.loop is not None:
+            self.loop.request_stop()
+        if self.pool is not None:
+            self.pool.stop_taking()
+
+    def stop(self) -> list[int]:
+        """Stop taking work, give running handlers the grace period, hand back the rest.
+
+        Returns the ids of the runs handed back. Safe to call again: later calls do nothing.
+        """
+        self.stop_taking()
         if self.loop is not None:
             self.loop.stop()
-        if self.pool is not None:
-            self.pool.stop()
+        if self.pool is None or self._stopped:
+            return []
+        self._stopped = True
+        handed_back = self.pool.stop()
+        if handed_back:
+            log.warning("runs_handed_back", run_ids=handed_back, grace_seconds=self.grace_seconds)
+        # Still tracked but not handed back: finishing right now, or the database refused.
+        stranded = [run_id for run_id in self.pool.in_flight.run_ids() if run_id not in handed_back]
+        if stranded:
+            log.warning(
+                "runs_left_to_reconciler", run_ids=stranded, requeued_after_seconds=self.stale_after_seconds
+            )
+        return handed_back
 
     def __enter__(self) -> EmbeddedJobs:
         self.start()
@@ -101,7 +143,8 @@ class _Signals:
 
 
 @contextmanager
-def _stop_signals() -> Iterator[_Signals]:
+def stop_signals() -> Iterator[_Signals]:
+    """Count SIGTERM/SIGINT in the block: the first asks for a graceful stop, a second stops now."""
     signals = _Signals()
     previous = {sig: signal.signal(sig, signals.handle) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
@@ -114,7 +157,7 @@ def _stop_signals() -> Iterator[_Signals]:
 def run_worker(platform: Platform, concurrency: int | None = None) -> None:
     """Execute runs from the queue until SIGTERM/SIGINT (``shelfscope worker``)."""
     pool = WorkerPool(platform, concurrency=concurrency or platform.settings.jobs.worker_concurrency)
-    with _stop_signals() as signals:
+    with stop_signals() as signals:
         pool.start()
         try:
             signals.wait(every=_SUPERVISE_EVERY_SECONDS, then=pool.supervise)
@@ -127,7 +170,7 @@ def run_worker(platform: Platform, concurrency: int | None = None) -> None:
 def run_scheduler(platform: Platform) -> None:
     """Tick the scheduler and reconciler until SIGTERM/SIGINT (``shelfscope scheduler``)."""
     loop = SchedulerLoop(platform)
-    with _stop_signals() as signals:
+    with stop_signals() as signals:
         loop.start()
         try:
             signals.wait()
