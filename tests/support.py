@@ -6,7 +6,13 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import datetime
 
+from shelfscope.auth.api_keys import create_api_key
+from shelfscope.auth.principal import Principal, Role
+from shelfscope.auth.users import create_user
+from shelfscope.auth.workspaces import create_workspace
 from shelfscope.db.registry import load_all_models
 from shelfscope.platform import Platform
 from shelfscope.settings import Settings
@@ -103,3 +109,30 @@ def postgres_behind_link(settings: Settings, server_url: str) -> Iterator[tuple[
         yield settings.model_copy(update={"database_url": proxied, "vault": vault}), link
     finally:
         link.close()
+
+
+@dataclass(frozen=True)
+class ApiTenant:
+    """A workspace with its owner, and API-key headers of a member and a viewer of it."""
+
+    workspace_id: int
+    user_id: int
+    member: dict[str, str]
+    viewer: dict[str, str]
+
+
+def api_tenant(platform: Platform, name: str, *, now: datetime | None = None) -> ApiTenant:
+    """Create workspace ``name`` owned by ``owner@<name>.example``, with member and viewer keys."""
+    with platform.db.session() as session:
+        owner = create_user(session, email=f"owner@{name.lower()}.example", password="correct-horse-42")
+        workspace = create_workspace(session, owner_id=owner.id, name=name)
+        principal = Principal(user_id=owner.id, workspace_id=workspace.id, role=Role.OWNER, via="session")
+        at = now or platform.clock.now()
+        _, member_key = create_api_key(session, principal=principal, name="member", role=Role.MEMBER, now=at)
+        _, viewer_key = create_api_key(session, principal=principal, name="viewer", role=Role.VIEWER, now=at)
+        return ApiTenant(
+            workspace_id=workspace.id,
+            user_id=owner.id,
+            member={"Authorization": f"Bearer {member_key}"},
+            viewer={"Authorization": f"Bearer {viewer_key}"},
+        )

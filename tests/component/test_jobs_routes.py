@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
 
 from shelfscope.api.app import create_app
-from shelfscope.auth.api_keys import create_api_key
-from shelfscope.auth.principal import Principal, Role
-from shelfscope.auth.users import create_user
-from shelfscope.auth.workspaces import create_workspace
 from shelfscope.db import Database
 from shelfscope.errors import InvalidInput
 from shelfscope.jobs.demo import DEMO_KIND
@@ -21,30 +16,7 @@ from shelfscope.jobs.service import create_run
 from shelfscope.platform import Platform
 from shelfscope.settings import Settings
 from tests.jobs_support import jobs_platform, load_run, throwaway_kind
-
-
-@dataclass
-class Tenant:
-    workspace_id: int
-    user_id: int
-    member: dict[str, str]
-    viewer: dict[str, str]
-
-
-def _tenant(platform: Platform, name: str) -> Tenant:
-    with platform.db.session() as session:
-        owner = create_user(session, email=f"owner@{name.lower()}.example", password="correct-horse-42")
-        workspace = create_workspace(session, owner_id=owner.id, name=name)
-        principal = Principal(user_id=owner.id, workspace_id=workspace.id, role=Role.OWNER, via="session")
-        now = platform.clock.now()
-        _, member_key = create_api_key(session, principal=principal, name="member", role=Role.MEMBER, now=now)
-        _, viewer_key = create_api_key(session, principal=principal, name="viewer", role=Role.VIEWER, now=now)
-        return Tenant(
-            workspace_id=workspace.id,
-            user_id=owner.id,
-            member={"Authorization": f"Bearer {member_key}"},
-            viewer={"Authorization": f"Bearer {viewer_key}"},
-        )
+from tests.support import ApiTenant, api_tenant
 
 
 @pytest.fixture
@@ -60,16 +32,16 @@ def client(platform: Platform) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def acme(platform: Platform) -> Tenant:
-    return _tenant(platform, "Acme")
+def acme(platform: Platform) -> ApiTenant:
+    return api_tenant(platform, "Acme")
 
 
 @pytest.fixture
-def globex(platform: Platform) -> Tenant:
-    return _tenant(platform, "Globex")
+def globex(platform: Platform) -> ApiTenant:
+    return api_tenant(platform, "Globex")
 
 
-def _run(platform: Platform, tenant: Tenant, kind: str = DEMO_KIND) -> int:
+def _run(platform: Platform, tenant: ApiTenant, kind: str = DEMO_KIND) -> int:
     with platform.db.session() as session:
         return create_run(
             session, platform, workspace_id=tenant.workspace_id, kind=kind, payload={"items": 1}
@@ -77,7 +49,7 @@ def _run(platform: Platform, tenant: Tenant, kind: str = DEMO_KIND) -> int:
 
 
 def test_viewer_lists_own_runs_newest_first_with_pagination(
-    client: TestClient, platform: Platform, acme: Tenant, globex: Tenant
+    client: TestClient, platform: Platform, acme: ApiTenant, globex: ApiTenant
 ) -> None:
     mine = [_run(platform, acme) for _ in range(3)]
     _run(platform, globex)
@@ -92,7 +64,9 @@ def test_viewer_lists_own_runs_newest_first_with_pagination(
     assert queued["total"] == 0
 
 
-def test_a_run_is_readable_under_runs_and_jobs(client: TestClient, platform: Platform, acme: Tenant) -> None:
+def test_a_run_is_readable_under_runs_and_jobs(
+    client: TestClient, platform: Platform, acme: ApiTenant
+) -> None:
     run_id = _run(platform, acme)
     for path in (f"/api/v1/runs/{run_id}", f"/api/v1/jobs/{run_id}"):
         response = client.get(path, headers=acme.viewer)
@@ -101,7 +75,7 @@ def test_a_run_is_readable_under_runs_and_jobs(client: TestClient, platform: Pla
 
 
 def test_another_workspaces_run_looks_exactly_like_a_missing_one(
-    client: TestClient, platform: Platform, acme: Tenant, globex: Tenant
+    client: TestClient, platform: Platform, acme: ApiTenant, globex: ApiTenant
 ) -> None:
     theirs = _run(platform, globex)
     missing = theirs + 1000
@@ -132,7 +106,7 @@ def test_another_workspaces_run_looks_exactly_like_a_missing_one(
         "/api/v1/schedules/99999999999999999999999",
     ],
 )
-def test_bad_ids_and_filters_are_422_not_500(client: TestClient, acme: Tenant, path: str) -> None:
+def test_bad_ids_and_filters_are_422_not_500(client: TestClient, acme: ApiTenant, path: str) -> None:
     response = client.get(path, headers=acme.viewer)
     assert response.status_code == 422
     assert response.json()["error"] == "invalid_input"
@@ -143,7 +117,9 @@ def test_anonymous_callers_are_refused(client: TestClient) -> None:
     assert client.post("/api/v1/runs/1/cancel").status_code == 401
 
 
-def test_viewers_cannot_cancel_retry_or_create(client: TestClient, platform: Platform, acme: Tenant) -> None:
+def test_viewers_cannot_cancel_retry_or_create(
+    client: TestClient, platform: Platform, acme: ApiTenant
+) -> None:
     run_id = _run(platform, acme)
     for path, body in (
         (f"/api/v1/runs/{run_id}/cancel", None),
@@ -158,7 +134,7 @@ def test_viewers_cannot_cancel_retry_or_create(client: TestClient, platform: Pla
 
 
 def test_member_cancels_a_queued_run_and_a_second_cancel_conflicts(
-    client: TestClient, platform: Platform, acme: Tenant
+    client: TestClient, platform: Platform, acme: ApiTenant
 ) -> None:
     run_id = _run(platform, acme)
     response = client.post(f"/api/v1/runs/{run_id}/cancel", headers=acme.member)
@@ -169,7 +145,7 @@ def test_member_cancels_a_queued_run_and_a_second_cancel_conflicts(
     assert again.json() == {"error": "conflict", "message": f"run {run_id} has already ended (cancelled)"}
 
 
-def test_member_retries_a_failed_run(client: TestClient, platform: Platform, acme: Tenant) -> None:
+def test_member_retries_a_failed_run(client: TestClient, platform: Platform, acme: ApiTenant) -> None:
     def refuse(ctx: object) -> None:
         raise InvalidInput("keyword is empty")
 
@@ -191,7 +167,7 @@ def test_member_retries_a_failed_run(client: TestClient, platform: Platform, acm
 
 
 def test_member_queues_demo_runs_in_their_workspace(
-    client: TestClient, platform: Platform, acme: Tenant
+    client: TestClient, platform: Platform, acme: ApiTenant
 ) -> None:
     response = client.post(
         "/api/v1/runs/demo", json={"count": 2, "items": 7, "sleep_seconds": 0.1}, headers=acme.member
@@ -214,13 +190,13 @@ def test_member_queues_demo_runs_in_their_workspace(
         {"count": 1, "surprise": True},
     ],
 )
-def test_bad_demo_requests_are_422(client: TestClient, acme: Tenant, body: dict[str, object]) -> None:
+def test_bad_demo_requests_are_422(client: TestClient, acme: ApiTenant, body: dict[str, object]) -> None:
     response = client.post("/api/v1/runs/demo", json=body, headers=acme.member)
     assert response.status_code == 422
     assert response.json()["error"] == "invalid_input"
 
 
-def test_schedule_lifecycle_through_the_api(client: TestClient, acme: Tenant, globex: Tenant) -> None:
+def test_schedule_lifecycle_through_the_api(client: TestClient, acme: ApiTenant, globex: ApiTenant) -> None:
     created = client.post(
         "/api/v1/schedules",
         json={"kind": DEMO_KIND, "interval_seconds": 3600, "name": "hourly count", "payload": {"items": 3}},
@@ -265,14 +241,14 @@ def test_schedule_lifecycle_through_the_api(client: TestClient, acme: Tenant, gl
     ],
 )
 def test_bad_schedules_are_422_with_a_clear_message(
-    client: TestClient, acme: Tenant, body: dict[str, object], message: str
+    client: TestClient, acme: ApiTenant, body: dict[str, object], message: str
 ) -> None:
     response = client.post("/api/v1/schedules", json=body, headers=acme.member)
     assert response.status_code == 422
     assert message in response.json()["message"]
 
 
-def test_patch_cannot_null_a_required_field(client: TestClient, acme: Tenant) -> None:
+def test_patch_cannot_null_a_required_field(client: TestClient, acme: ApiTenant) -> None:
     created = client.post(
         "/api/v1/schedules", json={"kind": DEMO_KIND, "interval_seconds": 3600}, headers=acme.member
     ).json()
@@ -281,7 +257,7 @@ def test_patch_cannot_null_a_required_field(client: TestClient, acme: Tenant) ->
     assert response.json()["message"] == "kind cannot be null"
 
 
-def test_malformed_json_is_422(client: TestClient, acme: Tenant) -> None:
+def test_malformed_json_is_422(client: TestClient, acme: ApiTenant) -> None:
     response = client.post(
         "/api/v1/schedules",
         content=b'{"kind": "demo.count", "interval',

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -13,10 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shelfscope.api.app import create_app
-from shelfscope.auth.api_keys import create_api_key
-from shelfscope.auth.principal import Principal, Role
-from shelfscope.auth.users import create_user
-from shelfscope.auth.workspaces import create_workspace
 from shelfscope.clock import FakeClock
 from shelfscope.db import Database
 from shelfscope.platform import Platform
@@ -24,32 +19,11 @@ from shelfscope.ranks.models import TrackingJob
 from shelfscope.settings import Settings
 from tests.jobs_support import jobs_platform
 from tests.ranks_analysis_support import Card, record, serp_page
+from tests.support import ApiTenant, api_tenant
 
 RANKS = "/api/v1/ranks"
 OWN, RIVAL = "B0D7KQ3M2X", "B0CZ8VN4TR"
 AD, FILL1, FILL2 = "B0ADVERT01", "B0FILLER01", "B0FILLER02"
-
-
-@dataclass
-class Tenant:
-    workspace_id: int
-    viewer: dict[str, str]
-    member: dict[str, str]
-
-
-def _tenant(platform: Platform, name: str) -> Tenant:
-    with platform.db.session() as session:
-        owner = create_user(session, email=f"owner@{name.lower()}.example", password="correct-horse-42")
-        workspace = create_workspace(session, owner_id=owner.id, name=name)
-        principal = Principal(user_id=owner.id, workspace_id=workspace.id, role=Role.OWNER, via="session")
-        now = platform.clock.now()
-        _, member = create_api_key(session, principal=principal, name="member", role=Role.MEMBER, now=now)
-        _, viewer = create_api_key(session, principal=principal, name="viewer", role=Role.VIEWER, now=now)
-        return Tenant(
-            workspace_id=workspace.id,
-            viewer={"Authorization": f"Bearer {viewer}"},
-            member={"Authorization": f"Bearer {member}"},
-        )
 
 
 @pytest.fixture
@@ -70,17 +44,17 @@ def client(platform: Platform) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def acme(platform: Platform) -> Tenant:
-    return _tenant(platform, "Acme")
+def acme(platform: Platform) -> ApiTenant:
+    return api_tenant(platform, "Acme")
 
 
 @pytest.fixture
-def globex(platform: Platform) -> Tenant:
-    return _tenant(platform, "Globex")
+def globex(platform: Platform) -> ApiTenant:
+    return api_tenant(platform, "Globex")
 
 
 @pytest.fixture
-def job(client: TestClient, platform: Platform, acme: Tenant, clock: FakeClock) -> dict[str, Any]:
+def job(client: TestClient, platform: Platform, acme: ApiTenant, clock: FakeClock) -> dict[str, Any]:
     """A job with a competitor and two keywords; "bottle" checked 20 and 5 days ago and a blocked
     check yesterday, "flask" checked once, 20 days ago, without the tracked ASINs on the page."""
     created = client.post(
@@ -119,7 +93,7 @@ def job(client: TestClient, platform: Platform, acme: Tenant, clock: FakeClock) 
 
 
 def test_stats_over_30_and_7_days_leave_failed_checks_out(
-    client: TestClient, acme: Tenant, job: dict[str, Any]
+    client: TestClient, acme: ApiTenant, job: dict[str, Any]
 ) -> None:
     url = f"{RANKS}/jobs/{job['id']}/stats"
     page = client.get(url, params={"days": 30}, headers=acme.viewer).json()
@@ -149,7 +123,7 @@ def test_stats_over_30_and_7_days_leave_failed_checks_out(
 
 
 def test_share_of_voice_per_brand_with_competitors_side_by_side(
-    client: TestClient, acme: Tenant, job: dict[str, Any]
+    client: TestClient, acme: ApiTenant, job: dict[str, Any]
 ) -> None:
     url = f"{RANKS}/jobs/{job['id']}/share-of-voice"
     bottle = client.get(url, params={"scope": "page1", "days": 30}, headers=acme.viewer).json()["items"][0]
@@ -184,7 +158,7 @@ def test_share_of_voice_per_brand_with_competitors_side_by_side(
 
 
 def test_competition_is_a_labelled_heuristic_without_invented_search_volume(
-    client: TestClient, acme: Tenant, job: dict[str, Any]
+    client: TestClient, acme: ApiTenant, job: dict[str, Any]
 ) -> None:
     page = client.get(f"{RANKS}/jobs/{job['id']}/competition", headers=acme.viewer).json()
     bottle, flask = page["items"]
@@ -204,7 +178,7 @@ def _csv(text: str) -> list[dict[str, str]]:
 
 
 def test_exports_as_csv_and_as_the_same_json(
-    client: TestClient, acme: Tenant, job: dict[str, Any], clock: FakeClock
+    client: TestClient, acme: ApiTenant, job: dict[str, Any], clock: FakeClock
 ) -> None:
     combined = client.get(f"{RANKS}/export.csv", headers=acme.viewer)
     assert combined.status_code == 200
@@ -261,7 +235,7 @@ def test_exports_as_csv_and_as_the_same_json(
 )
 def test_bad_filters_get_a_clear_4xx(
     client: TestClient,
-    acme: Tenant,
+    acme: ApiTenant,
     job: dict[str, Any],
     path: str,
     params: dict[str, Any],
@@ -274,7 +248,7 @@ def test_bad_filters_get_a_clear_4xx(
         assert response.json()["message"].startswith(message)
 
 
-def test_another_workspace_sees_nothing(client: TestClient, globex: Tenant, job: dict[str, Any]) -> None:
+def test_another_workspace_sees_nothing(client: TestClient, globex: ApiTenant, job: dict[str, Any]) -> None:
     for path in ("stats", "share-of-voice", "competition"):
         response = client.get(f"{RANKS}/jobs/{job['id']}/{path}", headers=globex.viewer)
         assert response.status_code == 404, path

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
 from shelfscope.api.app import create_app
-from shelfscope.auth.api_keys import create_api_key
-from shelfscope.auth.principal import Principal, Role
-from shelfscope.auth.users import create_user
-from shelfscope.auth.workspaces import create_workspace
 from shelfscope.clock import FakeClock
 from shelfscope.db import Database
 from shelfscope.platform import Platform
@@ -25,30 +20,9 @@ from shelfscope.ranks.ranking import rank_pages
 from shelfscope.ranks.serp import SerpPage, SerpResult
 from shelfscope.settings import Settings
 from tests.jobs_support import jobs_platform
+from tests.support import ApiTenant, api_tenant
 
 JOBS = "/api/v1/ranks/jobs"
-
-
-@dataclass
-class Tenant:
-    workspace_id: int
-    member: dict[str, str]
-    viewer: dict[str, str]
-
-
-def _tenant(platform: Platform, name: str) -> Tenant:
-    with platform.db.session() as session:
-        owner = create_user(session, email=f"owner@{name.lower()}.example", password="correct-horse-42")
-        workspace = create_workspace(session, owner_id=owner.id, name=name)
-        principal = Principal(user_id=owner.id, workspace_id=workspace.id, role=Role.OWNER, via="session")
-        now = platform.clock.now()
-        _, member_key = create_api_key(session, principal=principal, name="member", role=Role.MEMBER, now=now)
-        _, viewer_key = create_api_key(session, principal=principal, name="viewer", role=Role.VIEWER, now=now)
-        return Tenant(
-            workspace_id=workspace.id,
-            member={"Authorization": f"Bearer {member_key}"},
-            viewer={"Authorization": f"Bearer {viewer_key}"},
-        )
 
 
 @pytest.fixture
@@ -69,16 +43,16 @@ def client(platform: Platform) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def acme(platform: Platform) -> Tenant:
-    return _tenant(platform, "Acme")
+def acme(platform: Platform) -> ApiTenant:
+    return api_tenant(platform, "Acme")
 
 
 @pytest.fixture
-def globex(platform: Platform) -> Tenant:
-    return _tenant(platform, "Globex")
+def globex(platform: Platform) -> ApiTenant:
+    return api_tenant(platform, "Globex")
 
 
-def _create(client: TestClient, tenant: Tenant, **body: object) -> dict[str, object]:
+def _create(client: TestClient, tenant: ApiTenant, **body: object) -> dict[str, object]:
     response = client.post(
         JOBS, json={"asin": "B0D7KQ3M2X", "marketplace": "DE"} | body, headers=tenant.member
     )
@@ -87,7 +61,7 @@ def _create(client: TestClient, tenant: Tenant, **body: object) -> dict[str, obj
     return result
 
 
-def test_create_read_list_edit_pause_resume_and_delete_a_job(client: TestClient, acme: Tenant) -> None:
+def test_create_read_list_edit_pause_resume_and_delete_a_job(client: TestClient, acme: ApiTenant) -> None:
     job = _create(
         client,
         acme,
@@ -115,7 +89,7 @@ def test_create_read_list_edit_pause_resume_and_delete_a_job(client: TestClient,
     assert client.get(url, headers=acme.viewer).status_code == 404
 
 
-def test_bad_input_gets_a_clear_error(client: TestClient, acme: Tenant) -> None:
+def test_bad_input_gets_a_clear_error(client: TestClient, acme: ApiTenant) -> None:
     bad_asin = client.post(JOBS, json={"asin": "B0SHORT", "marketplace": "DE"}, headers=acme.member)
     assert bad_asin.status_code == 422
     assert bad_asin.json() == {
@@ -140,7 +114,7 @@ def test_bad_input_gets_a_clear_error(client: TestClient, acme: Tenant) -> None:
     assert (delays.status_code, delays.json()["field"]) == (422, "delay_min_seconds")
 
 
-def test_viewers_read_but_cannot_change(client: TestClient, acme: Tenant) -> None:
+def test_viewers_read_but_cannot_change(client: TestClient, acme: ApiTenant) -> None:
     job = _create(client, acme)
     assert (
         client.post(JOBS, json={"asin": "B0CZ8VN4TR", "marketplace": "DE"}, headers=acme.viewer).status_code
@@ -150,7 +124,7 @@ def test_viewers_read_but_cannot_change(client: TestClient, acme: Tenant) -> Non
     assert client.get(f"{JOBS}/{job['id']}/keywords", headers=acme.viewer).status_code == 200
 
 
-def test_keywords_one_and_in_bulk_with_a_report(client: TestClient, acme: Tenant) -> None:
+def test_keywords_one_and_in_bulk_with_a_report(client: TestClient, acme: ApiTenant) -> None:
     job = _create(client, acme, keywords=["yoga mat"])
     url = f"{JOBS}/{job['id']}/keywords"
     added = client.post(url, json={"keyword": " Thick  Mat "}, headers=acme.member)
@@ -184,7 +158,7 @@ def test_keywords_one_and_in_bulk_with_a_report(client: TestClient, acme: Tenant
     assert client.get(url, headers=acme.viewer).json()["total"] == 3
 
 
-def test_run_now_creates_one_run_and_lists_it_with_the_jobs_runs(client: TestClient, acme: Tenant) -> None:
+def test_run_now_creates_one_run_and_lists_it_with_the_jobs_runs(client: TestClient, acme: ApiTenant) -> None:
     job = _create(client, acme, keywords=["yoga mat"])
     run = client.post(f"{JOBS}/{job['id']}/run", headers=acme.member)
     assert run.status_code == 201, run.text
@@ -224,7 +198,7 @@ def _page(asins: list[str]) -> SerpPage:
 
 
 def test_keyword_table_history_and_savings(
-    client: TestClient, platform: Platform, acme: Tenant, globex: Tenant, clock: FakeClock
+    client: TestClient, platform: Platform, acme: ApiTenant, globex: ApiTenant, clock: FakeClock
 ) -> None:
     job_json = _create(client, acme, keywords=["bottle"])
     keyword_id = client.get(f"{JOBS}/{job_json['id']}/keywords", headers=acme.viewer).json()["items"][0][
@@ -274,7 +248,7 @@ def test_keyword_table_history_and_savings(
     }
 
 
-def test_schedule_preview(client: TestClient, acme: Tenant, clock: FakeClock) -> None:
+def test_schedule_preview(client: TestClient, acme: ApiTenant, clock: FakeClock) -> None:
     preview = client.get(
         "/api/v1/ranks/schedule-preview", params={"frequency": "weekly"}, headers=acme.viewer
     )

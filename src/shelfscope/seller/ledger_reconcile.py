@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from itertools import islice
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from shelfscope.seller.ledger_rows import SourceKind
@@ -84,11 +84,7 @@ def _unpaired_lines(session: Session, connection_id: int, keys: list[str]) -> di
         )
         .order_by(LedgerEntry.id)
     )
-    found: dict[str, list[int]] = defaultdict(list)
-    for key, entry_id in session.execute(query):
-        if key is not None:
-            found[key].append(entry_id)
-    return found
+    return _ids_by_key(session, query)
 
 
 def _unpaired_events(session: Session, connection_id: int, keys: list[str]) -> dict[str, list[int]]:
@@ -108,6 +104,11 @@ def _unpaired_events(session: Session, connection_id: int, keys: list[str]) -> d
         )
         .order_by(LedgerEntry.id)
     )
+    return _ids_by_key(session, query)
+
+
+def _ids_by_key(session: Session, query: Select[str | None, int]) -> dict[str, list[int]]:
+    """Entry ids of ``(reconciliation key, id)`` rows grouped by key, in id order."""
     found: dict[str, list[int]] = defaultdict(list)
     for key, entry_id in session.execute(query):
         if key is not None:
