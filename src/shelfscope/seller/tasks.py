@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -97,53 +98,54 @@ def _busy_connections(session: Session) -> set[int]:
 
 def queue_daily_syncs(platform: Platform, now: datetime, limit: int) -> int:
     """Queue ``seller.sync`` for connections whose synced history ends before today."""
-    created = 0
     today = plan_end(now)
+
+    def behind(session: Session, connection: SellerConnection) -> bool:
+        until = synced_until(session, connection_id=connection.id)
+        return until is not None and until < today  # None: no backfill planned yet
+
+    return _queue_for_idle_connections(platform, limit, kind=SYNC_KIND, wanted=behind, label=" daily sync")
+
+
+def queue_due_backfills(platform: Platform, now: datetime, limit: int) -> int:
+    """Queue ``seller.backfill`` for connections with windows due now."""
+
+    def due(session: Session, connection: SellerConnection) -> bool:
+        return bool(due_windows(session, connection_id=connection.id, now=now, limit=1))
+
+    return _queue_for_idle_connections(platform, limit, kind=BACKFILL_KIND, wanted=due, label="")
+
+
+def _queue_for_idle_connections(
+    platform: Platform,
+    limit: int,
+    *,
+    kind: str,
+    wanted: Callable[[Session, SellerConnection], bool],
+    label: str,
+) -> int:
+    """Queue a ``kind`` run for each active connection with no seller run that ``wanted`` picks."""
+    created = 0
     with platform.db.session() as session:
         busy = _busy_connections(session)
         connections = session.scalars(
             select(SellerConnection).where(SellerConnection.status == ConnectionStatus.ACTIVE.value)
         ).all()
         for connection in connections:
-            if created >= limit or connection.id in busy:
+            if created >= limit:
+                break
+            if connection.id in busy or not wanted(session, connection):
                 continue
-            until = synced_until(session, connection_id=connection.id)
-            if until is None or until >= today:
-                continue  # no backfill planned yet, or already planned today
             create_run(
                 session,
                 platform,
                 workspace_id=connection.workspace_id,
-                kind=SYNC_KIND,
-                subject=f"Amazon {connection.region} {connection.selling_partner_id} daily sync",
+                kind=kind,
+                subject=f"Amazon {connection.region} {connection.selling_partner_id}{label}",
                 payload={"connection_id": connection.id},
                 enqueue=False,
             )
             created += 1
-    return created
-
-
-def queue_due_backfills(platform: Platform, now: datetime, limit: int) -> int:
-    created = 0
-    with platform.db.session() as session:
-        busy = _busy_connections(session)
-        connections = session.scalars(
-            select(SellerConnection).where(SellerConnection.status == ConnectionStatus.ACTIVE.value)
-        ).all()
-        for connection in connections:
-            if created >= limit or connection.id in busy:
-                continue
-            if due_windows(session, connection_id=connection.id, now=now, limit=1):
-                create_run(
-                    session,
-                    platform,
-                    workspace_id=connection.workspace_id,
-                    kind=BACKFILL_KIND,
-                    subject=f"Amazon {connection.region} {connection.selling_partner_id}",
-                    payload={"connection_id": connection.id},
-                    enqueue=False,
-                )
-                created += 1
     return created
 
 
